@@ -1,0 +1,110 @@
+import type { User } from '../generated/prisma/client';
+import type { AppContext } from '../context';
+import { uniqueViolation } from '../db/errors';
+import { badUserInput, unauthenticated } from '../graphql/errors';
+import { checkLength } from '../shared/validate';
+import { openSession, revokeSession } from './sessions';
+import type { AuthPayloadModel } from './types';
+import { requireViewer } from './viewer';
+
+export const USERNAME_PATTERN = /^[a-z0-9_.]{3,30}$/;
+// Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is proven by
+// mail, not by a regex.
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const LOGIN_FAILED = 'Invalid login or password.';
+
+export interface SignUpInput {
+  username: string;
+  email: string;
+  password: string;
+  displayName?: string | null;
+}
+
+export function normalizeUsername(raw: string): string {
+  const username = raw.trim().toLowerCase();
+  if (!USERNAME_PATTERN.test(username)) {
+    throw badUserInput('username', 'username must be 3 to 30 characters of a-z, 0-9, _ and .');
+  }
+  return username;
+}
+
+function normalizeEmail(raw: string): string {
+  const email = raw.trim().toLowerCase();
+  if (email.length > 254 || !EMAIL_PATTERN.test(email))
+    throw badUserInput('email', 'email is not a valid address.');
+  return email;
+}
+
+export const checkPassword = (field: string, password: string): string =>
+  checkLength(field, password, 8, 128);
+
+export async function signUp(ctx: AppContext, input: SignUpInput): Promise<AuthPayloadModel> {
+  const username = normalizeUsername(input.username);
+  const email = normalizeEmail(input.email);
+  checkPassword('password', input.password);
+  const displayName = checkLength('displayName', input.displayName?.trim() || username, 1, 64);
+  const passwordHash = await ctx.passwords.hash(input.password);
+  try {
+    const payload = await ctx.prisma.$transaction(async (tx) => {
+      const user = await tx.user.create({ data: { username, email, passwordHash, displayName } });
+      const token = await openSession(tx, user.id, ctx.config.SESSION_TTL_DAYS);
+      return { token, user };
+    });
+    ctx.signedIn = payload.user.id;
+    return payload;
+  } catch (error) {
+    // Two concurrent sign-ups of one name: the database's unique index decides, and the
+    // loser gets the same answer as if the name had been taken earlier.
+    const violated = uniqueViolation(error);
+    if (violated?.includes('email')) throw badUserInput('email', 'That email is already registered.');
+    if (violated !== null) throw badUserInput('username', 'That username is taken.');
+    throw error;
+  }
+}
+
+export async function logIn(
+  ctx: AppContext,
+  input: { login: string; password: string },
+): Promise<AuthPayloadModel> {
+  const login = input.login.trim().toLowerCase();
+  // Over-long input cannot match an account; refuse it before spending a hash on it.
+  if (login.length > 254 || input.password.length > 128) throw unauthenticated(LOGIN_FAILED);
+  const user = await ctx.prisma.user.findUnique({
+    where: login.includes('@') ? { email: login } : { username: login },
+  });
+  // Unknown login and wrong password take the same path through a real argon2 verification.
+  const ok = await ctx.passwords.verify(user?.passwordHash ?? null, input.password);
+  if (!user || !ok) throw unauthenticated(LOGIN_FAILED);
+  if (ctx.passwords.needsRehash(user.passwordHash)) {
+    const passwordHash = await ctx.passwords.hash(input.password);
+    await ctx.prisma.user.update({ where: { id: user.id }, data: { passwordHash } });
+  }
+  const token = await openSession(ctx.prisma, user.id, ctx.config.SESSION_TTL_DAYS);
+  ctx.signedIn = user.id;
+  return { token, user };
+}
+
+export async function logOut(ctx: AppContext): Promise<boolean> {
+  if (!ctx.viewer) return false;
+  return revokeSession(ctx.prisma, ctx.viewer.sessionId);
+}
+
+export async function changePassword(
+  ctx: AppContext,
+  currentPassword: string,
+  newPassword: string,
+): Promise<boolean> {
+  const viewer = requireViewer(ctx);
+  checkPassword('newPassword', newPassword);
+  const user: User | null = await ctx.prisma.user.findUnique({ where: { id: viewer.id } });
+  if (!user) throw unauthenticated();
+  if (currentPassword.length > 128 || !(await ctx.passwords.verify(user.passwordHash, currentPassword))) {
+    throw badUserInput('currentPassword', 'The current password is wrong.');
+  }
+  const passwordHash = await ctx.passwords.hash(newPassword);
+  await ctx.prisma.$transaction([
+    ctx.prisma.user.update({ where: { id: viewer.id }, data: { passwordHash } }),
+    ctx.prisma.session.deleteMany({ where: { userId: viewer.id, id: { not: viewer.sessionId } } }),
+  ]);
+  return true;
+}

@@ -1,0 +1,34 @@
+import type { PrismaClient } from '../generated/prisma/client';
+import type { Viewer } from '../context';
+import { hashToken, newSessionToken } from './tokens';
+
+type Db = Pick<PrismaClient, 'session'>;
+
+/** Opens a session and returns its bearer token; only the token's hash is stored. */
+export async function openSession(db: Db, userId: bigint, ttlDays: number): Promise<string> {
+  const token = newSessionToken();
+  await db.session.create({
+    data: {
+      userId,
+      tokenHash: hashToken(token),
+      expiresAt: new Date(Date.now() + ttlDays * 86_400_000),
+    },
+  });
+  return token;
+}
+
+/** The viewer a token belongs to, or null when it is unknown, expired or revoked. */
+export async function authenticate(prisma: PrismaClient, token: string): Promise<Viewer | null> {
+  const session = await prisma.session.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { id: true, userId: true, expiresAt: true },
+  });
+  if (!session || session.expiresAt.getTime() <= Date.now()) return null;
+  return { id: session.userId, sessionId: session.id };
+}
+
+/** Revokes one session; true when it existed. */
+export async function revokeSession(prisma: PrismaClient, sessionId: bigint): Promise<boolean> {
+  const { count } = await prisma.session.deleteMany({ where: { id: sessionId } });
+  return count > 0;
+}

@@ -1,0 +1,19 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** 32 random bytes, base64url: the opaque bearer token handed to the client once. */
+export function newSessionToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Only this digest is stored. A fast hash is right here: the token has 256 bits of entropy. */
+export function hashToken(token: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(createHash('sha256').update(token).digest());
+}
+
+/** Extracts the token from an `Authorization: Bearer <token>` value; null when absent. */
+export function bearerToken(header: unknown): string | null | 'malformed' {
+  if (header === undefined || header === null || header === '') return null;
+  if (typeof header !== 'string') return 'malformed';
+  const match = /^Bearer\s+([A-Za-z0-9_-]{20,200})\s*$/i.exec(header);
+  return match ? match[1]! : 'malformed';
+}

@@ -1,0 +1,54 @@
+import type { Comment } from '../generated/prisma/client';
+import type { AppContext } from '../context';
+import { requireViewer } from '../auth/viewer';
+import { isForeignKeyViolation } from '../db/errors';
+import { forbidden, notFound } from '../graphql/errors';
+import { fromGlobalId, toGlobalId } from '../shared/global-id';
+import { checkLength } from '../shared/validate';
+
+export const MAX_COMMENT = 2200;
+
+export interface AddCommentInput {
+  postId: string;
+  body: string;
+}
+
+export async function addComment(ctx: AppContext, input: AddCommentInput): Promise<Comment> {
+  const viewer = requireViewer(ctx);
+  const postId = fromGlobalId('Post', input.postId, 'postId');
+  const body = checkLength('body', input.body.trim(), 1, MAX_COMMENT);
+  // No read first: the foreign key is the existence check, and it cannot race with a delete.
+  try {
+    const comment = await ctx.prisma.comment.create({ data: { postId, authorId: viewer.id, body } });
+    ctx.loaders.commentById.prime(comment.id, comment);
+    // LOCAL EDIT (realtime, issue 4) until the comments owner adds it: announce after the commit.
+    await ctx.events.publish({
+      type: 'commentAdded',
+      commentId: String(comment.id),
+      postId: String(comment.postId),
+    });
+    return comment;
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw notFound('Post');
+    throw error;
+  }
+}
+
+/** The comment's author may delete it, and so may the author of the post it is on. */
+async function mayDelete(ctx: AppContext, comment: Comment, viewerId: bigint): Promise<boolean> {
+  if (comment.authorId === viewerId) return true;
+  const post = await ctx.loaders.postById.load(comment.postId);
+  return post?.authorId === viewerId;
+}
+
+export async function deleteComment(ctx: AppContext, globalId: string): Promise<string> {
+  const viewer = requireViewer(ctx);
+  const comment = await ctx.loaders.commentById.load(fromGlobalId('Comment', globalId, 'id'));
+  if (!comment) throw notFound('Comment');
+  const allowed = await mayDelete(ctx, comment, viewer.id);
+  if (!allowed) throw forbidden('Only its author or the post author can do that.');
+  const { count } = await ctx.prisma.comment.deleteMany({ where: { id: comment.id } });
+  if (count === 0) throw notFound('Comment');
+  ctx.loaders.commentById.clear(comment.id);
+  return toGlobalId('Comment', comment.id);
+}

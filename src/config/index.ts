@@ -1,0 +1,1 @@
+export { parseConfig, ConfigError, type Config } from './env';

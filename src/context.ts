@@ -1,0 +1,53 @@
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { PrismaClient } from './generated/prisma/client';
+import type { PasswordHasher } from './auth/passwords';
+import { createLoaders, type Loaders } from './loaders';
+import type { EventPublisher } from './realtime/events';
+
+/** The authenticated requester: the user and the session their token belongs to. */
+export interface Viewer {
+  id: bigint;
+  sessionId: bigint;
+}
+
+/** Long-lived dependencies, built once at start-up and shared by every request. */
+export interface AppServices {
+  config: Config;
+  prisma: PrismaClient;
+  log: Logger;
+  passwords: PasswordHasher;
+  /** announces new posts and comments to subscribers, after the write has committed */
+  events: EventPublisher;
+}
+
+/**
+ * What every resolver and domain service receives: one per HTTP request or subscription
+ * event. Loaders live here (never in a module), so their cache lasts one request and is keyed
+ * by this viewer only.
+ */
+export interface AppContext extends AppServices {
+  requestId: string;
+  viewer: Viewer | null;
+  /**
+   * The user a signUp or logIn in this request just issued a token to. The request itself
+   * stays anonymous (its own token decides who it acts as), but that user's `isViewer` reads
+   * true in the payload, as it will on every request made with the new token.
+   */
+  signedIn: bigint | null;
+  loaders: Loaders;
+}
+
+export function createContext(
+  services: AppServices,
+  request: { requestId: string; viewer: Viewer | null; log?: Logger },
+): AppContext {
+  return {
+    ...services,
+    log: request.log ?? services.log,
+    requestId: request.requestId,
+    viewer: request.viewer,
+    signedIn: null,
+    loaders: createLoaders(services.prisma, request.viewer?.id ?? null),
+  };
+}

@@ -1,0 +1,175 @@
+import type { Logger } from 'pino';
+import type { PrismaClient } from '../generated/prisma/client';
+import { PasswordHasher } from '../auth/passwords';
+
+/** The documented demo login (README): username `demo`, password `shutter-demo`. */
+export const DEMO_LOGIN = { username: 'demo', password: 'shutter-demo' } as const;
+
+const FIRST_NAMES = [
+  'Ava',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Elena',
+  'Felix',
+  'Grace',
+  'Hugo',
+  'Iris',
+  'Jonas',
+  'Kira',
+  'Leo',
+  'Maya',
+  'Nico',
+  'Olivia',
+  'Pablo',
+  'Quinn',
+  'Rosa',
+  'Sami',
+  'Tara',
+  'Umar',
+  'Vera',
+  'Wes',
+  'Xena',
+  'Yuki',
+  'Zane',
+  'Amara',
+  'Bruno',
+  'Carmen',
+  'Dario',
+  'Esme',
+  'Finn',
+  'Gia',
+  'Hana',
+  'Ivan',
+];
+const SUBJECTS = [
+  'sunset',
+  'coffee',
+  'mountains',
+  'city lights',
+  'my dog',
+  'the beach',
+  'brunch',
+  'street art',
+  'a long hike',
+  'rainy days',
+];
+const COMMENTS = [
+  'Love this!',
+  'Wow 😍',
+  'Where is this?',
+  'Great shot',
+  'So good',
+  'Take me there',
+  'Beautiful colours',
+  '🔥🔥',
+  'Goals',
+  'Nice one!',
+];
+const DAY_MS = 86_400_000;
+
+/** A small deterministic PRNG (mulberry32) so the demo data is the same on every machine. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Seeds a few dozen users with follows, posts (with media), likes and comments. Counts are
+ * kept by the database triggers as the rows go in. Every demo user shares one password hash,
+ * computed once, so seeding takes a second whatever the argon2 cost.
+ */
+export async function seedDemoData(prisma: PrismaClient, hasher: PasswordHasher): Promise<void> {
+  const rand = random(42);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+  const passwordHash = await hasher.hash(DEMO_LOGIN.password);
+  const now = Date.now();
+  const names = ['demo', ...FIRST_NAMES.map((n) => n.toLowerCase())];
+
+  await prisma.$transaction(
+    async (tx) => {
+      await tx.user.createMany({
+        data: names.map((username, i) => ({
+          username,
+          email: `${username}@demo.shutter.dev`,
+          passwordHash,
+          displayName: username === 'demo' ? 'Demo User' : FIRST_NAMES[i - 1]!,
+          bio:
+            username === 'demo'
+              ? 'Log in as demo / shutter-demo to explore.'
+              : `Photos of ${pick(SUBJECTS)}.`,
+          avatarUrl: `https://i.pravatar.cc/300?u=${username}`,
+          createdAt: new Date(now - 120 * DAY_MS + i * DAY_MS),
+        })),
+      });
+      const users = await tx.user.findMany({ select: { id: true }, orderBy: { id: 'asc' } });
+      const ids = users.map((u) => u.id);
+
+      const follows = new Map<string, { followerId: bigint; followeeId: bigint; createdAt: Date }>();
+      for (const followerId of ids) {
+        for (let k = 0; k < 8; k++) {
+          const followeeId = pick(ids);
+          if (followeeId !== followerId) {
+            follows.set(`${followerId}:${followeeId}`, {
+              followerId,
+              followeeId,
+              createdAt: new Date(now - rand() * 60 * DAY_MS),
+            });
+          }
+        }
+      }
+      await tx.follow.createMany({ data: [...follows.values()] });
+
+      for (let p = 0; p < 120; p++) {
+        const subject = pick(SUBJECTS);
+        const createdAt = new Date(now - (120 - p) * 11 * 3_600_000);
+        const post = await tx.post.create({
+          data: {
+            authorId: pick(ids),
+            caption: `Just me and ${subject} #shutter`,
+            createdAt,
+            media: {
+              create: Array.from({ length: 1 + Math.floor(rand() * 3) }, (_, position) => ({
+                position,
+                url: `https://picsum.photos/seed/shutter-${p}-${position}/1080/1080`,
+                altText: `A photo of ${subject}`,
+                width: 1080,
+                height: 1080,
+              })),
+            },
+          },
+        });
+        const likers = new Set(Array.from({ length: Math.floor(rand() * 12) }, () => pick(ids)));
+        await tx.like.createMany({
+          data: [...likers].map((userId) => ({ userId, postId: post.id, createdAt })),
+        });
+        await tx.comment.createMany({
+          data: Array.from({ length: Math.floor(rand() * 4) }, (_, c) => ({
+            postId: post.id,
+            authorId: pick(ids),
+            body: pick(COMMENTS),
+            createdAt: new Date(createdAt.getTime() + (c + 1) * 60_000),
+          })),
+        });
+      }
+    },
+    { timeout: 60_000 },
+  );
+}
+
+/** Seeds the demo dataset when the database has no users; returns true when it seeded. */
+export async function seedIfEmpty(
+  prisma: PrismaClient,
+  hasher: PasswordHasher,
+  log?: Logger,
+): Promise<boolean> {
+  if ((await prisma.user.count()) > 0) return false;
+  await seedDemoData(prisma, hasher);
+  log?.info(`demo data seeded: log in as ${DEMO_LOGIN.username} / ${DEMO_LOGIN.password}`);
+  return true;
+}

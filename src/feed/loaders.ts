@@ -1,0 +1,34 @@
+import type { Post, PrismaClient } from '../generated/prisma/client';
+import { createChildPageLoader, type PageRequest } from '../shared/connection';
+import { bigintArray } from '../follows/user-rows';
+import { USER_POSTS } from './keysets';
+import { postColumns } from './post-rows';
+
+type AuthorPostRow = Post & { parentId: bigint };
+
+export function createFeedLoaders(prisma: PrismaClient) {
+  return {
+    /** key: { parentId: an author } -> a page of their posts, newest first */
+    postPageByAuthorId: createChildPageLoader(USER_POSTS, authorPostsFetcher(prisma), toPosts),
+  };
+}
+
+/** One statement per batch: each author's next `first + 1` posts via (author_id, created_at, id). */
+function authorPostsFetcher(prisma: PrismaClient) {
+  return (authorIds: bigint[], page: PageRequest): Promise<AuthorPostRow[]> => prisma.$queryRaw<
+    AuthorPostRow[]
+  >`
+    SELECT author.id AS "parentId", ${postColumns('p')}
+    FROM unnest(${bigintArray(authorIds)}) AS author(id)
+    CROSS JOIN LATERAL (
+      SELECT * FROM posts p
+      WHERE p.author_id = author.id AND ${USER_POSTS.sqlAfter(page.after, 'p')}
+      ORDER BY ${USER_POSTS.sqlOrderBy('p')}
+      LIMIT ${page.first + 1}
+    ) p
+    ORDER BY author.id, ${USER_POSTS.sqlOrderBy('p')}`;
+}
+
+async function toPosts(rows: AuthorPostRow[]): Promise<Post[]> {
+  return rows.map(({ parentId: _parentId, ...post }) => post);
+}

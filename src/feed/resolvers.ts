@@ -1,0 +1,12 @@
+import type { Resolvers } from '../generated/graphql';
+import { explore, feed, postsOf } from './service';
+
+export const feedResolvers: Resolvers = {
+  Query: {
+    feed: (_parent, args, ctx) => feed(ctx, args),
+    explore: (_parent, args, ctx) => explore(ctx, args),
+  },
+  User: {
+    posts: (user, args, ctx) => postsOf(ctx, user, args),
+  },
+};

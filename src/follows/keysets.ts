@@ -1,0 +1,21 @@
+import { keyset } from '../shared/connection';
+
+// Both lists page over the follows table (alias f): most recent follow first, ties broken by
+// the listed user's id, which is also the row's `id` once joined to users.
+export const FOLLOWERS = keyset({
+  name: 'followers',
+  direction: 'desc',
+  keys: [
+    { field: 'followedAt', column: 'created_at', type: 'date' },
+    { field: 'id', column: 'follower_id', type: 'bigint' },
+  ],
+});
+
+export const FOLLOWING = keyset({
+  name: 'following',
+  direction: 'desc',
+  keys: [
+    { field: 'followedAt', column: 'created_at', type: 'date' },
+    { field: 'id', column: 'followee_id', type: 'bigint' },
+  ],
+});

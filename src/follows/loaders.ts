@@ -1,0 +1,84 @@
+import { Prisma, type PrismaClient, type User } from '../generated/prisma/client';
+import { createChildPageLoader, type Keyset, type PageRequest } from '../shared/connection';
+import { createExistsLoader } from '../shared/loader';
+import { FOLLOWERS, FOLLOWING } from './keysets';
+import { bigintArray, userColumns } from './user-rows';
+
+/** A listed user plus what its page needs: whose list it is in and when the follow began. */
+type FollowUserRow = User & { parentId: bigint; followedAt: Date };
+
+export function createFollowLoaders(prisma: PrismaClient, viewerId: bigint | null) {
+  return {
+    /** key: a user id -> whether the viewer follows them (always false when anonymous) */
+    viewerFollowsByUserId: createExistsLoader((userIds: readonly bigint[]) =>
+      viewerId === null ? Promise.resolve([]) : followeesAmong(prisma, viewerId, userIds),
+    ),
+    /** key: a user id -> whether they follow the viewer (always false when anonymous) */
+    followsViewerByUserId: createExistsLoader((userIds: readonly bigint[]) =>
+      viewerId === null ? Promise.resolve([]) : followersAmong(prisma, viewerId, userIds),
+    ),
+    /** key: { parentId: a user } -> a page of their followers */
+    followerPageByUserId: createChildPageLoader(
+      FOLLOWERS,
+      followPageFetcher(prisma, FOLLOWERS, 'followee_id', 'follower_id'),
+      toUsers,
+    ),
+    /** key: { parentId: a user } -> a page of the users they follow */
+    followeePageByUserId: createChildPageLoader(
+      FOLLOWING,
+      followPageFetcher(prisma, FOLLOWING, 'follower_id', 'followee_id'),
+      toUsers,
+    ),
+  };
+}
+
+/** Which of `userIds` the viewer follows: one lookup on the (follower_id, followee_id) key. */
+async function followeesAmong(prisma: PrismaClient, viewerId: bigint, userIds: readonly bigint[]) {
+  const rows = await prisma.follow.findMany({
+    where: { followerId: viewerId, followeeId: { in: [...userIds] } },
+    select: { followeeId: true },
+  });
+  return rows.map((row) => row.followeeId);
+}
+
+/** Which of `userIds` follow the viewer: served by the (followee_id, created_at, follower_id) index. */
+async function followersAmong(prisma: PrismaClient, viewerId: bigint, userIds: readonly bigint[]) {
+  const rows = await prisma.follow.findMany({
+    where: { followeeId: viewerId, followerId: { in: [...userIds] } },
+    select: { followerId: true },
+  });
+  return rows.map((row) => row.followerId);
+}
+
+/**
+ * One statement for a whole batch of parents: for each parent id, its first `first + 1`
+ * follows after the cursor through the matching (parent, created_at DESC, other DESC) index,
+ * joined to the listed users.
+ */
+function followPageFetcher(
+  prisma: PrismaClient,
+  keyset: Keyset,
+  parentColumn: 'followee_id' | 'follower_id',
+  userColumn: 'followee_id' | 'follower_id',
+) {
+  const parent = Prisma.raw(`f.${parentColumn}`);
+  const listed = Prisma.raw(`f.${userColumn}`);
+  return (parentIds: bigint[], page: PageRequest): Promise<FollowUserRow[]> => prisma.$queryRaw<
+    FollowUserRow[]
+  >`
+    SELECT parent.id AS "parentId", f.created_at AS "followedAt", ${userColumns('u')}
+    FROM unnest(${bigintArray(parentIds)}) AS parent(id)
+    CROSS JOIN LATERAL (
+      SELECT ${listed}, f.created_at FROM follows f
+      WHERE ${parent} = parent.id AND ${keyset.sqlAfter(page.after, 'f')}
+      ORDER BY ${keyset.sqlOrderBy('f')}
+      LIMIT ${page.first + 1}
+    ) f
+    JOIN users u ON u.id = ${listed}
+    ORDER BY parent.id, ${keyset.sqlOrderBy('f')}`;
+}
+
+/** The connection's node is the User itself; the page bookkeeping stays off it. */
+async function toUsers(rows: FollowUserRow[]): Promise<User[]> {
+  return rows.map(({ parentId: _parentId, followedAt: _followedAt, ...user }) => user);
+}

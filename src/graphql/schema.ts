@@ -1,0 +1,16 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+import { resolvers } from './resolvers';
+
+export const SCHEMA_PATH = path.resolve(__dirname, '..', '..', 'schema.graphql');
+
+/** Schema-first: the SDL in schema.graphql plus the domain resolvers. */
+export function buildSchema(): GraphQLSchema {
+  return makeExecutableSchema({
+    typeDefs: fs.readFileSync(SCHEMA_PATH, 'utf8'),
+    resolvers,
+    inheritResolversFromInterfaces: true,
+  });
+}

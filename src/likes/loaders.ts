@@ -1,0 +1,70 @@
+import type { Like, PrismaClient, User } from '../generated/prisma/client';
+import type DataLoader from 'dataloader';
+import { createChildPageLoader, keyset, type PageRequest } from '../shared/connection';
+import { createExistsLoader } from '../shared/loader';
+
+/** Who liked a post, most recent like first; the index (post_id, created_at, user_id) serves it. */
+export const likesMostRecentFirst = keyset({
+  name: 'Post.likedBy',
+  direction: 'desc',
+  keys: [
+    { field: 'createdAt', column: 'created_at', type: 'date' },
+    { field: 'userId', column: 'user_id', type: 'bigint' },
+  ],
+});
+
+type LikeRow = Like & { parentId: bigint };
+
+/** One statement for a page of likes of every post in the batch (LATERAL per post). */
+function fetchLikePages(prisma: PrismaClient) {
+  return (postIds: bigint[], page: PageRequest): Promise<LikeRow[]> => prisma.$queryRaw<LikeRow[]>`
+    SELECT l.user_id AS "userId", l.post_id AS "postId", l.created_at AS "createdAt", l.post_id AS "parentId"
+    FROM unnest(${postIds.map(String)}::bigint[]) AS parent(id)
+    CROSS JOIN LATERAL (
+      SELECT * FROM likes l
+      WHERE l.post_id = parent.id AND ${likesMostRecentFirst.sqlAfter(page.after, 'l')}
+      ORDER BY ${likesMostRecentFirst.sqlOrderBy('l')}
+      LIMIT ${page.first + 1}
+    ) l
+    ORDER BY ${likesMostRecentFirst.sqlOrderBy('l')}`;
+}
+
+/** The likers as Users, through the request's user loader so they share its cache. */
+function likersOf(userById: DataLoader<bigint, User | null>) {
+  return async (likes: LikeRow[]): Promise<User[]> => {
+    const users = await userById.loadMany(likes.map((like) => like.userId));
+    return users.map((user) => {
+      // A like's user cannot be missing (ON DELETE CASCADE); anything else is a real failure.
+      if (user === null || user instanceof Error) throw user ?? new Error('liker not found');
+      return user;
+    });
+  };
+}
+
+/** Answers viewerHasLiked for a batch of posts with one lookup on the (user_id, post_id) key. */
+function viewerLikes(prisma: PrismaClient, viewerId: bigint) {
+  return createExistsLoader(async (postIds: readonly bigint[]) => {
+    const likes = await prisma.like.findMany({
+      where: { userId: viewerId, postId: { in: [...postIds] } },
+      select: { postId: true },
+    });
+    return likes.map((like) => like.postId);
+  });
+}
+
+export function createLikeLoaders(
+  prisma: PrismaClient,
+  viewerId: bigint | null,
+  users: { userById: DataLoader<bigint, User | null> },
+) {
+  return {
+    /** Post.likedBy: a page of each post's likers */
+    likerPageByPostId: createChildPageLoader(
+      likesMostRecentFirst,
+      fetchLikePages(prisma),
+      likersOf(users.userById),
+    ),
+    /** whether the viewer liked each post; absent (null) for anonymous requests */
+    viewerHasLikedByPostId: viewerId === null ? null : viewerLikes(prisma, viewerId),
+  };
+}

@@ -1,0 +1,15 @@
+import type { Resolvers } from '../generated/graphql';
+import { likePost, unlikePost } from './service';
+
+export const likeResolvers: Resolvers = {
+  Mutation: {
+    likePost: (_parent, { postId }, ctx) => likePost(ctx, postId),
+    unlikePost: (_parent, { postId }, ctx) => unlikePost(ctx, postId),
+  },
+  Post: {
+    viewerHasLiked: async (post, _args, ctx) =>
+      (await ctx.loaders.viewerHasLikedByPostId?.load(post.id)) ?? false,
+    likedBy: (post, { first, after }, ctx) =>
+      ctx.loaders.likerPageByPostId.load({ parentId: post.id, first, after }),
+  },
+};

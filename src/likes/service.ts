@@ -1,0 +1,39 @@
+import type { Post } from '../generated/prisma/client';
+import type { AppContext } from '../context';
+import { requireViewer } from '../auth/viewer';
+import { isForeignKeyViolation } from '../db/errors';
+import { notFound } from '../graphql/errors';
+import { fromGlobalId } from '../shared/global-id';
+
+/**
+ * Likes are one statement each (INSERT ... ON CONFLICT DO NOTHING / DELETE) so repeated or
+ * concurrent calls converge: the like row exists or not, and the database trigger moves
+ * like_count only for a row actually inserted or deleted.
+ */
+export async function likePost(ctx: AppContext, postGlobalId: string): Promise<Post> {
+  const viewer = requireViewer(ctx);
+  const postId = fromGlobalId('Post', postGlobalId, 'postId');
+  try {
+    await ctx.prisma.like.createMany({ data: { userId: viewer.id, postId }, skipDuplicates: true });
+  } catch (error) {
+    // The foreign key doubles as the existence check, race-free against a concurrent delete.
+    if (isForeignKeyViolation(error)) throw notFound('Post');
+    throw error;
+  }
+  return reloadPost(ctx, postId);
+}
+
+export async function unlikePost(ctx: AppContext, postGlobalId: string): Promise<Post> {
+  const viewer = requireViewer(ctx);
+  const postId = fromGlobalId('Post', postGlobalId, 'postId');
+  await ctx.prisma.like.deleteMany({ where: { userId: viewer.id, postId } });
+  return reloadPost(ctx, postId);
+}
+
+/** The post as it is after the write: fresh likeCount and viewerHasLiked. */
+async function reloadPost(ctx: AppContext, postId: bigint): Promise<Post> {
+  ctx.loaders.viewerHasLikedByPostId?.clear(postId);
+  const post = await ctx.loaders.postById.clear(postId).load(postId);
+  if (!post) throw notFound('Post');
+  return post;
+}

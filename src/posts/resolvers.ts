@@ -1,0 +1,21 @@
+import type { Resolvers } from '../generated/graphql';
+import { toGlobalId } from '../shared/global-id';
+import { createPost, deletePost, editPost, findPost } from './service';
+
+export const postResolvers: Resolvers = {
+  Query: {
+    post: (_parent, { id }, ctx) => findPost(ctx, id),
+  },
+  Mutation: {
+    createPost: (_parent, { input }, ctx) => createPost(ctx, input),
+    editPost: (_parent, { id, caption }, ctx) => editPost(ctx, id, caption),
+    deletePost: (_parent, { id }, ctx) => deletePost(ctx, id),
+  },
+  // comments and likedBy/viewerHasLiked are resolved by the comments and likes domains.
+  Post: {
+    id: (post) => toGlobalId('Post', post.id),
+    // The foreign key guarantees the author exists.
+    author: async (post, _args, ctx) => (await ctx.loaders.userById.load(post.authorId))!,
+    media: (post, _args, ctx) => ctx.loaders.mediaByPostId.load(post.id),
+  },
+};

@@ -1,0 +1,57 @@
+import type { Post } from '../generated/prisma/client';
+import type { AppContext } from '../context';
+import { requireViewer } from '../auth/viewer';
+import { forbidden, notFound } from '../graphql/errors';
+import { fromGlobalId, toGlobalId } from '../shared/global-id';
+import { parseCaption, parseCreatePost, type CreatePostInput } from './input';
+
+export async function findPost(ctx: AppContext, globalId: string): Promise<Post | null> {
+  return ctx.loaders.postById.load(fromGlobalId('Post', globalId, 'id'));
+}
+
+export async function createPost(ctx: AppContext, input: CreatePostInput): Promise<Post> {
+  const viewer = requireViewer(ctx);
+  const { caption, media } = parseCreatePost(input);
+  // A nested write is one transaction: there is never a post without its media.
+  const post = await ctx.prisma.post.create({
+    data: { authorId: viewer.id, caption, media: { createMany: { data: media } } },
+  });
+  ctx.loaders.postById.prime(post.id, post);
+  // LOCAL EDIT (realtime, issue 4) until the posts owner adds it: announce after the commit.
+  await ctx.events.publish({ type: 'postCreated', postId: String(post.id), authorId: String(post.authorId) });
+  return post;
+}
+
+/** The viewer's own post, for changes only its author may make. */
+async function loadOwnPost(ctx: AppContext, globalId: string): Promise<Post> {
+  const viewer = requireViewer(ctx);
+  const post = await ctx.loaders.postById.load(fromGlobalId('Post', globalId, 'id'));
+  if (!post) throw notFound('Post');
+  if (post.authorId !== viewer.id) throw forbidden('Only the author can change this post.');
+  return post;
+}
+
+export async function editPost(ctx: AppContext, globalId: string, caption: string): Promise<Post> {
+  const post = await loadOwnPost(ctx, globalId);
+  const newCaption = parseCaption(caption);
+  // Saving the same text is not an edit: the post should not start showing "edited".
+  if (newCaption === post.caption) return post;
+  // updateMany, not update: a post deleted since we read it is NOT_FOUND, not a crash.
+  const { count } = await ctx.prisma.post.updateMany({
+    where: { id: post.id },
+    data: { caption: newCaption, editedAt: new Date() },
+  });
+  if (count === 0) throw notFound('Post');
+  const edited = await ctx.loaders.postById.clear(post.id).load(post.id);
+  if (!edited) throw notFound('Post');
+  return edited;
+}
+
+/** Comments, likes and media go with the post (ON DELETE CASCADE; triggers fix the counts). */
+export async function deletePost(ctx: AppContext, globalId: string): Promise<string> {
+  const post = await loadOwnPost(ctx, globalId);
+  const { count } = await ctx.prisma.post.deleteMany({ where: { id: post.id } });
+  if (count === 0) throw notFound('Post');
+  ctx.loaders.postById.clear(post.id);
+  return toGlobalId('Post', post.id);
+}

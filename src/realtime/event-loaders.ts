@@ -1,0 +1,109 @@
+import DataLoader from 'dataloader';
+import type { PrismaClient } from '../generated/prisma/client';
+import { bigintArray } from '../follows/user-rows';
+import type { Loaders } from '../loaders';
+
+/**
+ * Which request loaders depend on the viewer. A loader createLoaders gains is a compile error
+ * here until someone decides whether the subscribers of one event may share it.
+ */
+export const LOADER_SCOPE = {
+  userById: 'event',
+  postById: 'event',
+  mediaByPostId: 'event',
+  commentById: 'event',
+  commentPageByPostId: 'event',
+  likerPageByPostId: 'event',
+  followerPageByUserId: 'event',
+  followeePageByUserId: 'event',
+  postPageByAuthorId: 'event',
+  viewerHasLikedByPostId: 'viewer',
+  viewerFollowsByUserId: 'viewer',
+  followsViewerByUserId: 'viewer',
+} as const satisfies Record<keyof Loaders, 'event' | 'viewer'>;
+
+type ViewerScoped = {
+  [K in keyof typeof LOADER_SCOPE]: (typeof LOADER_SCOPE)[K] extends 'viewer' ? K : never;
+}[keyof typeof LOADER_SCOPE];
+export type ViewerLoaders = Pick<Loaders, ViewerScoped>;
+
+/** (a, b): (follower, followee) for follows, (user, post) for likes. */
+export type Pair = readonly [bigint, bigint];
+const pairKey = ([a, b]: Pair) => `${a}:${b}`;
+
+/**
+ * Event loaders wait for a whole turn of the event loop (setImmediate) before they query, and
+ * have no batch size limit: every subscriber's execution reaches the same field within that
+ * turn, so one statement answers all of them, be there ten subscribers or ten thousand.
+ */
+const eventBatching = { batchScheduleFn: (dispatch: () => void) => setImmediate(dispatch) };
+
+function pairExistsLoader(fetch: (as: bigint[], bs: bigint[]) => Promise<{ a: bigint; b: bigint }[]>) {
+  return new DataLoader<Pair, boolean, string>(
+    async (pairs) => {
+      const rows = await fetch(
+        pairs.map((p) => p[0]),
+        pairs.map((p) => p[1]),
+      );
+      const found = new Set(rows.map((row) => pairKey([row.a, row.b])));
+      return pairs.map((pair) => found.has(pairKey(pair)));
+    },
+    { ...eventBatching, cacheKeyFn: pairKey },
+  );
+}
+
+/** The viewer-dependent relations of one event, asked for every subscriber at once. */
+export function createCrossViewerLoaders(prisma: PrismaClient) {
+  return {
+    /** key: (follower, followee) */
+    follows: pairExistsLoader(
+      (followers, followees) => prisma.$queryRaw`
+        SELECT f.follower_id AS a, f.followee_id AS b
+        FROM unnest(${bigintArray(followers)}, ${bigintArray(followees)}) AS pair(a, b)
+        JOIN follows f ON f.follower_id = pair.a AND f.followee_id = pair.b`,
+    ),
+    /** key: (user, post) */
+    likes: pairExistsLoader(
+      (users, posts) => prisma.$queryRaw`
+        SELECT l.user_id AS a, l.post_id AS b
+        FROM unnest(${bigintArray(users)}, ${bigintArray(posts)}) AS pair(a, b)
+        JOIN likes l ON l.user_id = pair.a AND l.post_id = pair.b`,
+    ),
+    /** key: a session id; true while it is neither revoked (deleted) nor expired */
+    liveSession: new DataLoader<bigint, boolean>(async (ids) => {
+      const rows = await prisma.$queryRaw<{ id: bigint }[]>`
+        SELECT id FROM sessions WHERE id = ANY(${bigintArray(ids)}) AND expires_at > now()`;
+      const live = new Set(rows.map((row) => row.id));
+      return ids.map((id) => live.has(id));
+    }, eventBatching),
+  };
+}
+
+export type CrossViewerLoaders = ReturnType<typeof createCrossViewerLoaders>;
+
+/**
+ * One viewer's window on a cross-viewer loader, typed as the request loader it replaces so the
+ * domain resolvers run unchanged. It has no batch or cache of its own (the shared loader has
+ * both): a per-viewer batching layer would cost N loaders, N batches and N ticks per event.
+ */
+class ViewerWindow extends DataLoader<bigint, boolean, bigint> {
+  constructor(private readonly lookup: (key: bigint) => Promise<boolean>) {
+    super(() => Promise.reject(new Error('a viewer window never batches')), { cache: false });
+  }
+
+  override load(key: bigint): Promise<boolean> {
+    return this.lookup(key);
+  }
+
+  override loadMany(keys: readonly bigint[]): Promise<(boolean | Error)[]> {
+    return Promise.all(keys.map((key) => this.lookup(key).catch((error: Error) => error)));
+  }
+}
+
+export function viewerLoaders(cross: CrossViewerLoaders, viewerId: bigint): ViewerLoaders {
+  return {
+    viewerHasLikedByPostId: new ViewerWindow((postId) => cross.likes.load([viewerId, postId])),
+    viewerFollowsByUserId: new ViewerWindow((userId) => cross.follows.load([viewerId, userId])),
+    followsViewerByUserId: new ViewerWindow((userId) => cross.follows.load([userId, viewerId])),
+  };
+}

@@ -1,0 +1,54 @@
+import type { Viewer } from '../context';
+import type { PrismaClient } from '../generated/prisma/client';
+import { createLoaders, type Loaders } from '../loaders';
+import { createCrossViewerLoaders, viewerLoaders, type CrossViewerLoaders } from './event-loaders';
+
+/**
+ * Everything one event's delivery may read, shared by all the subscribers it reaches and
+ * dropped with the event, so nothing is cached from one event to the next.
+ *
+ * Why not a context per subscriber, as HTTP has per request? With N subscribers that would be N
+ * copies of every loader and N statements per field. Instead, loaders whose value is the same
+ * for everyone (the post, its author, its media) are shared outright, and those whose value
+ * depends on the viewer are keyed by (viewer, key) in one loader per event: the delivery filter
+ * and the payload of one event cost a fixed number of statements, whatever N is.
+ */
+export class EventScope {
+  /** viewer-independent loaders (built for an anonymous viewer), shared by every subscriber */
+  readonly shared: Loaders;
+  private readonly cross: CrossViewerLoaders;
+  private readonly byViewer = new Map<bigint, Loaders>();
+
+  constructor(prisma: PrismaClient) {
+    this.shared = createLoaders(prisma, null);
+    this.cross = createCrossViewerLoaders(prisma);
+  }
+
+  /** The loaders a subscriber's execution of this event uses. */
+  loadersFor(viewer: Viewer | null): Loaders {
+    if (viewer === null) return this.shared;
+    let loaders = this.byViewer.get(viewer.id);
+    if (!loaders) {
+      loaders = { ...this.shared, ...viewerLoaders(this.cross, viewer.id) };
+      this.byViewer.set(viewer.id, loaders);
+    }
+    return loaders;
+  }
+
+  /** False once the viewer's session was revoked or expired (anonymous has none to lose). */
+  async sessionIsLive(viewer: Viewer | null): Promise<boolean> {
+    return viewer === null || this.cross.liveSession.load(viewer.sessionId);
+  }
+
+  async follows(followerId: bigint, followeeId: bigint): Promise<boolean> {
+    return this.cross.follows.load([followerId, followeeId]);
+  }
+}
+
+/** What the hub hands to each subscriber's iterator: the event's payload and its scope. */
+export class EventEnvelope<T> {
+  constructor(
+    readonly scope: EventScope,
+    readonly payload: T,
+  ) {}
+}

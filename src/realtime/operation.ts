@@ -1,0 +1,80 @@
+import {
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
+import type { Logger } from 'pino';
+import { formatError } from '../graphql/format-error';
+import { validationRules } from '../graphql/validation-rules';
+
+/**
+ * Turns a graphql-ws `subscribe` message into execution arguments, holding it to the same rules
+ * as an HTTP operation (Apollo, which applies them there, never sees WebSocket traffic), or
+ * into the errors to answer with; no resolver runs for a refused document.
+ */
+export function prepareOperation(
+  schema: GraphQLSchema,
+  payload: SubscribePayload,
+  options: { hideSuggestions: boolean },
+): ExecutionArgs | GraphQLError[] {
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query);
+  } catch (error) {
+    if (error instanceof GraphQLError) return [requestError(error, 'GRAPHQL_PARSE_FAILED', options)];
+    throw error;
+  }
+  const invalid = validate(schema, document, [...specifiedRules, ...validationRules]);
+  if (invalid.length > 0) return invalid.map((e) => requestError(e, 'GRAPHQL_VALIDATION_FAILED', options));
+  const operation = getOperationAST(document, payload.operationName);
+  // Queries and mutations go over HTTP, where CSRF prevention, masking and logging apply.
+  if (operation?.operation !== 'subscription') {
+    return [
+      new GraphQLError('Only subscriptions are served over WebSocket; use HTTP for queries and mutations.', {
+        extensions: { code: 'BAD_REQUEST' },
+      }),
+    ];
+  }
+  const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
+  if (variables.errors) return variables.errors.map((e) => requestError(e, 'BAD_USER_INPUT', options));
+  return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+}
+
+/** As Apollo does on HTTP: a request error gets its code, and no schema hints in production. */
+function requestError(
+  error: GraphQLError,
+  code: string,
+  options: { hideSuggestions: boolean },
+): GraphQLError {
+  const message = options.hideSuggestions
+    ? error.message.replace(/ ?Did you mean(.+)\?$/, '')
+    : error.message;
+  return new GraphQLError(message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { code },
+  });
+}
+
+/** The HTTP error policy on sockets: expected errors as they are, the rest masked and logged. */
+export function formatErrors(
+  errors: readonly GraphQLError[],
+  log: Logger,
+  requestId?: string,
+): GraphQLFormattedError[] {
+  return errors.map((error) => {
+    const formatted = formatError(error.toJSON(), error);
+    if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+    log.error({ err: error.originalError ?? error, path: error.path, requestId }, 'subscription failed');
+    return { ...formatted, extensions: { ...formatted.extensions, requestId } };
+  });
+}

@@ -1,0 +1,44 @@
+import type { User } from '../generated/prisma/client';
+import type { AppContext } from '../context';
+import { keyset, type Connection, type PageArgs } from '../shared/connection';
+import { checkLength } from '../shared/validate';
+import { userColumns } from '../follows/user-rows';
+
+/**
+ * Best match first: 0 = the exact username, 1 = a username prefix, 2 = a display-name prefix
+ * only; ties by username (unique), which makes (rank, username) a keyset.
+ */
+const SEARCH = keyset({
+  name: 'searchUsers',
+  direction: 'asc',
+  keys: [
+    { field: 'rank', column: 'rank', type: 'number' },
+    { field: 'username', column: 'username', type: 'string' },
+  ],
+});
+
+type RankedUser = User & { rank: number };
+
+/** Makes user text match itself literally inside a LIKE pattern (escape character: \). */
+export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function searchUsers(ctx: AppContext, query: string, args: PageArgs): Promise<Connection<User>> {
+  const text = checkLength('query', query.trim(), 1, 64);
+  const page = SEARCH.parse(args);
+  // lower() on both sides in SQL, so PostgreSQL's own case folding applies to either side.
+  const prefix = `${escapeLike(text)}%`;
+  const rows = await ctx.prisma.$queryRaw<RankedUser[]>`
+    SELECT * FROM (
+      SELECT ${userColumns('u')},
+        CASE WHEN u.username = lower(${text}) THEN 0
+             WHEN u.username LIKE lower(${prefix}) ESCAPE '\\' THEN 1
+             ELSE 2 END AS rank
+      FROM users u
+      WHERE u.username LIKE lower(${prefix}) ESCAPE '\\'
+         OR lower(u.display_name) LIKE lower(${prefix}) ESCAPE '\\'
+    ) s
+    WHERE ${SEARCH.sqlAfter(page.after, 's')}
+    ORDER BY ${SEARCH.sqlOrderBy('s')}
+    LIMIT ${page.first + 1}`;
+  return SEARCH.connection(rows, page.first, ({ rank: _rank, ...user }) => user);
+}

@@ -1,0 +1,136 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import cors from 'cors';
+import express from 'express';
+import type { AppContext, AppServices } from '../context';
+import { buildSchema } from '../graphql/schema';
+import { formatError } from '../graphql/format-error';
+import { loggingPlugin } from './plugins';
+import { contextFor, requestIdFrom } from './request-context';
+import { createPubSub } from '../realtime/pubsub';
+import { attachWebSocketServer } from './websocket';
+import { validationRules } from '../graphql/validation-rules';
+import type { RealtimeHub } from '../realtime/hub';
+
+export interface AppOptions extends Omit<AppServices, 'events'> {
+  /** true when the database answers; backs /readyz */
+  ping: () => Promise<void>;
+}
+
+export interface RunningApp {
+  readonly server: http.Server;
+  readonly port: number;
+  readonly url: string;
+  /** this instance's subscription fan-out (tests and benchmarks watch its subscriber count) */
+  readonly realtime: RealtimeHub;
+  /** Graceful stop: refuse new work, let in-flight requests finish (bounded), close sockets. */
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 2_000;
+
+export async function startApp(options: AppOptions, port: number, host = '0.0.0.0'): Promise<RunningApp> {
+  const { config, log } = options;
+  const pubsub = createPubSub(config, log);
+  const services: AppServices = {
+    config: options.config,
+    prisma: options.prisma,
+    log: options.log,
+    passwords: options.passwords,
+    events: pubsub,
+  };
+  const schema = buildSchema();
+  const app = express();
+  app.disable('x-powered-by');
+  const server = http.createServer(app);
+  const websocket = attachWebSocketServer(server, schema, services, pubsub);
+
+  const apollo = new ApolloServer<AppContext>({
+    schema,
+    formatError,
+    validationRules,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: config.isProduction,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({
+        httpServer: server,
+        stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS,
+      }),
+      { serverWillStart: async () => ({ drainServer: () => websocket.close() }) },
+      config.isProduction && !config.introspection
+        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true }),
+      loggingPlugin,
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await withTimeout(options.ping(), READY_TIMEOUT_MS);
+      res.json({ status: 'ready' });
+    } catch (error) {
+      log.warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+  app.use(
+    '/graphql',
+    cors<cors.CorsRequest>({ origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false }),
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = requestIdFrom(req.headers['x-request-id']);
+        res.setHeader('x-request-id', requestId);
+        return contextFor(services, req.headers.authorization, requestId);
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  log.info({ port: actualPort }, `Shutter listening on http://localhost:${actualPort}/graphql`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    server,
+    port: actualPort,
+    url: `http://127.0.0.1:${actualPort}/graphql`,
+    realtime: websocket.realtime,
+    stop: () =>
+      (stopping ??= (async () => {
+        await apollo.stop();
+        await pubsub.close();
+      })()),
+  };
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

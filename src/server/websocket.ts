@@ -1,0 +1,158 @@
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { Context } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { authenticate } from '../auth/sessions';
+import { bearerToken } from '../auth/tokens';
+import type { Config } from '../config';
+import { createContext, type AppContext, type AppServices, type Viewer } from '../context';
+import { SocketsPerUser } from '../realtime/connections';
+import type { SubscriptionContext } from '../realtime/context';
+import { subscribePerEvent } from '../realtime/execute';
+import { createRealtimeHub } from '../realtime/hub';
+import { formatErrors, prepareOperation } from '../realtime/operation';
+import type { PubSub } from '../realtime/pubsub';
+import { requestIdFrom } from './request-context';
+
+const POLICY_VIOLATION = 1008;
+
+type SocketExtra = {
+  socket: WebSocket;
+  request: http.IncomingMessage;
+  viewer?: Viewer | null;
+};
+type SocketContext = Context<Record<string, unknown> | undefined, SocketExtra>;
+
+/**
+ * graphql-ws on the same port and path as HTTP. The token comes from the connection_init
+ * payload, never a cookie, and browsers may only connect from an allowed origin: together they
+ * rule out cross-site WebSocket hijacking. A present but invalid token closes the socket with
+ * 4403; no connection_init in time closes it with 4408 (both graphql-ws's own behaviour).
+ */
+export function attachWebSocketServer(
+  server: http.Server,
+  schema: GraphQLSchema,
+  services: AppServices,
+  pubsub: PubSub,
+) {
+  const { config } = services;
+  const realtime = createRealtimeHub(pubsub, services);
+  // A message over the cap closes the socket with 1009 (ws); the default would be 100 MiB.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.WS_MAX_PAYLOAD_BYTES });
+  const sockets = new SocketsPerUser(config.WS_MAX_SOCKETS_PER_USER);
+  let closing = false;
+
+  // The upgrade is checked here rather than in ws's verifyClient, as the ws docs recommend.
+  const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(request.url ?? '/', 'http://host').pathname !== '/graphql')
+      return refuse(socket, 404, 'Not Found');
+    if (closing) return refuse(socket, 503, 'Service Unavailable');
+    if (!originAllowed(request, config)) return refuse(socket, 403, 'Forbidden');
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  };
+  server.on('upgrade', onUpgrade);
+
+  const handle = useServer<Record<string, unknown> | undefined, SocketExtra>(
+    {
+      schema,
+      connectionInitWaitTimeout: config.WS_CONNECTION_INIT_TIMEOUT_MS,
+      onConnect: (ctx) => authenticateSocket(ctx, services, sockets),
+      onClose: (ctx) => {
+        if (ctx.extra.viewer) sockets.close(ctx.extra.viewer.id);
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        // graphql-ws registers the new id before calling us, so it is part of the count.
+        if (Object.keys(ctx.subscriptions).length > config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET) {
+          return [tooManySubscriptions(config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET)];
+        }
+        return prepareOperation(schema, payload, { hideSuggestions: config.isProduction });
+      },
+      context: (ctx): SubscriptionContext => ({
+        ...createContext(services, { requestId: requestIdFrom(undefined), viewer: ctx.extra.viewer ?? null }),
+        realtime,
+        closeSocket: (code, reason) => ctx.extra.socket.close(code, reason),
+      }),
+      subscribe: subscribePerEvent,
+      onNext: (_ctx, _id, _payload, args, result) => {
+        if (!result.errors) return;
+        const { requestId, log } = args.contextValue as AppContext;
+        return { ...result, errors: formatErrors(result.errors, log, requestId) };
+      },
+      onError: (_ctx, _id, _payload, errors) => formatErrors(errors, services.log),
+    },
+    wss,
+  );
+
+  return {
+    realtime,
+    /** Graceful stop: refuse new sockets, close open ones with 1001 Going Away, stop listening. */
+    async close() {
+      closing = true;
+      // dispose() closes every socket with 1001 and waits for each closing handshake; a client
+      // that never answers is cut off once the grace period is over.
+      const cutOff = setTimeout(
+        () => wss.clients.forEach((client) => client.terminate()),
+        config.SHUTDOWN_GRACE_MS,
+      );
+      try {
+        await handle.dispose();
+      } finally {
+        clearTimeout(cutOff);
+      }
+      server.off('upgrade', onUpgrade);
+      await realtime.close();
+    },
+  };
+}
+
+/** No token: anonymous. A bad one: 4403. A user at the socket cap: 1008 (no client retries it). */
+async function authenticateSocket(
+  ctx: SocketContext,
+  services: AppServices,
+  sockets: SocketsPerUser,
+): Promise<boolean> {
+  const payload = ctx.connectionParams ?? {};
+  const token = bearerToken(payload.authorization ?? payload.Authorization);
+  if (token === null) {
+    ctx.extra.viewer = null;
+    return true;
+  }
+  const viewer = token === 'malformed' ? null : await authenticate(services.prisma, token);
+  if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
+  if (!sockets.tryOpen(viewer.id)) {
+    // The first close wins: ws ignores the 4403 graphql-ws sends after this.
+    ctx.extra.socket.close(POLICY_VIOLATION, 'Too many connections for this user');
+    return false;
+  }
+  ctx.extra.viewer = viewer;
+  return true;
+}
+
+/**
+ * Browsers always send Origin; other clients (apps, servers) usually do not and cannot be
+ * hijacked through a victim's browser. Allowed: no Origin, the server's own origin (e.g.
+ * Sandbox served from here), or one listed in CORS_ORIGINS.
+ */
+function originAllowed(request: http.IncomingMessage, config: Pick<Config, 'CORS_ORIGINS'>): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  if (config.CORS_ORIGINS.includes(origin)) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+function refuse(socket: Duplex, status: number, message: string): void {
+  socket.on('error', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function tooManySubscriptions(max: number): GraphQLError {
+  return new GraphQLError(`Too many subscriptions on this connection (at most ${max}).`, {
+    extensions: { code: 'BAD_REQUEST' },
+  });
+}

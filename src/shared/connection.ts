@@ -1,0 +1,230 @@
+import { Prisma } from '../generated/prisma/client';
+import DataLoader from 'dataloader';
+import { badUserInput } from '../graphql/errors';
+
+/**
+ * The one pagination helper behind every connection: Relay connections over keyset
+ * pagination (never OFFSET). A cursor encodes the row's sort key plus a unique tie-breaker
+ * and the name of the ordering it belongs to, so a page boundary survives inserts and deletes
+ * between requests and a cursor from another connection is refused.
+ */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface Edge<N> {
+  cursor: string;
+  node: N;
+}
+
+export interface Connection<N> {
+  edges: Edge<N>[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+type KeyType = 'date' | 'bigint' | 'string' | 'number';
+type KeyValue = Date | bigint | string | number;
+
+interface KeyField {
+  /** property of the row (Prisma field name or SQL alias) */
+  field: string;
+  /** SQL column, for raw queries */
+  column: string;
+  type: KeyType;
+}
+
+export interface KeysetSpec {
+  /** namespaces cursors: a cursor of another ordering is BAD_USER_INPUT */
+  name: string;
+  direction: 'asc' | 'desc';
+  /** sort key, most significant first; the last must be unique */
+  keys: KeyField[];
+}
+
+/** A parsed page request: how many rows to fetch (one extra tells hasNextPage) and where. */
+export interface PageRequest {
+  first: number;
+  after: KeyValue[] | null;
+}
+
+function encodeValue(value: KeyValue): string | number {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}
+
+function decodeValue(raw: unknown, type: KeyType): KeyValue | null {
+  switch (type) {
+    case 'date': {
+      if (typeof raw !== 'string') return null;
+      const date = new Date(raw);
+      return Number.isNaN(date.getTime()) ? null : date;
+    }
+    case 'bigint':
+      return typeof raw === 'string' && /^-?[0-9]{1,19}$/.test(raw) ? BigInt(raw) : null;
+    case 'string':
+      return typeof raw === 'string' ? raw : null;
+    case 'number':
+      return typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
+  }
+}
+
+export class Keyset {
+  constructor(readonly spec: KeysetSpec) {}
+
+  /** Validates `first` (1..100) and `after`; BAD_USER_INPUT naming the argument otherwise. */
+  parse(args: PageArgs): PageRequest {
+    const first = args.first ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw badUserInput('first', `first must be between 1 and ${MAX_PAGE_SIZE}.`);
+    }
+    return { first, after: args.after == null ? null : this.decode(args.after) };
+  }
+
+  cursorOf(row: object): string {
+    const values = this.spec.keys.map((k) => encodeValue((row as Record<string, KeyValue>)[k.field]!));
+    return Buffer.from(JSON.stringify([this.spec.name, ...values])).toString('base64url');
+  }
+
+  private decode(cursor: string): KeyValue[] {
+    const invalid = () => badUserInput('after', 'Invalid cursor.');
+    if (cursor.length > 512) throw invalid();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } catch {
+      throw invalid();
+    }
+    const { name, keys } = this.spec;
+    if (!Array.isArray(parsed) || parsed[0] !== name || parsed.length !== keys.length + 1) throw invalid();
+    return keys.map((key, i) => {
+      const value = decodeValue(parsed[i + 1], key.type);
+      if (value === null) throw invalid();
+      return value;
+    });
+  }
+
+  /** Prisma `where` for rows strictly after the cursor (undefined on the first page). */
+  prismaWhere(after: KeyValue[] | null): Record<string, unknown> | undefined {
+    if (!after) return undefined;
+    const op = this.spec.direction === 'desc' ? 'lt' : 'gt';
+    // (a, b, c) > (x, y, z)  ==  a > x OR (a = x AND b > y) OR (a = x AND b = y AND c > z)
+    const OR = this.spec.keys.map((key, i) => {
+      const clause: Record<string, unknown> = {};
+      for (let j = 0; j < i; j++) clause[this.spec.keys[j]!.field] = after[j];
+      clause[key.field] = { [op]: after[i] };
+      return clause;
+    });
+    return { OR };
+  }
+
+  prismaOrderBy(): Record<string, 'asc' | 'desc'>[] {
+    return this.spec.keys.map((k) => ({ [k.field]: this.spec.direction }));
+  }
+
+  /** SQL condition for rows strictly after the cursor (TRUE on the first page). */
+  sqlAfter(after: KeyValue[] | null, alias: string): Prisma.Sql {
+    if (!after) return Prisma.sql`TRUE`;
+    const columns = Prisma.raw(this.spec.keys.map((k) => `${alias}.${k.column}`).join(', '));
+    const op = Prisma.raw(this.spec.direction === 'desc' ? '<' : '>');
+    return Prisma.sql`(${columns}) ${op} (${Prisma.join(after)})`;
+  }
+
+  sqlOrderBy(alias: string): Prisma.Sql {
+    const dir = this.spec.direction.toUpperCase();
+    return Prisma.raw(this.spec.keys.map((k) => `${alias}.${k.column} ${dir}`).join(', '));
+  }
+
+  /**
+   * Builds the connection from up to `first + 1` rows fetched in order (the extra row only
+   * says whether there is a next page). `toNode` maps a row to its node when they differ
+   * (e.g. a Follow row to the followed User).
+   */
+  connection<R extends object, N = R>(
+    rows: readonly R[],
+    first: number,
+    toNode?: (row: R) => N,
+  ): Connection<N> {
+    const page = rows.slice(0, first);
+    const edges = page.map((row) => ({
+      cursor: this.cursorOf(row),
+      node: toNode ? toNode(row) : (row as unknown as N),
+    }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    };
+  }
+}
+
+export const keyset = (spec: KeysetSpec): Keyset => new Keyset(spec);
+
+/** A page of one parent's children, e.g. one post's comments. */
+export interface ChildPageKey {
+  parentId: bigint;
+  first?: number | null;
+  after?: string | null;
+}
+
+/**
+ * Batches "a page of children for each of these parents" (each post's comments, each user's
+ * followers...) into one fetch per distinct (first, after) pair, which for a list of parents
+ * asking the same page is one SQL statement however many parents there are.
+ *
+ * `fetch` receives the parent ids and the page request and must return, for every parent, its
+ * first `first + 1` children after the cursor in keyset order (the SQL LATERAL pattern:
+ * `unnest(ids) CROSS JOIN LATERAL (... WHERE parent = id AND <sqlAfter> ORDER BY <sqlOrderBy>
+ * LIMIT first + 1)`), each row carrying its `parentId`.
+ */
+export function createChildPageLoader<R extends { parentId: bigint }, N = R>(
+  keyset: Keyset,
+  fetch: (parentIds: bigint[], page: PageRequest) => Promise<R[]>,
+  toNodes?: (rows: R[]) => Promise<N[]>,
+): DataLoader<ChildPageKey, Connection<N>, string> {
+  return new DataLoader<ChildPageKey, Connection<N>, string>(
+    async (keys) => {
+      const results = new Map<string, Connection<N> | Error>();
+      const groups = new Map<string, { page: PageRequest; parentIds: bigint[] }>();
+      for (const key of keys) {
+        try {
+          const page = keyset.parse(key);
+          const groupKey = `${page.first}|${key.after ?? ''}`;
+          const group = groups.get(groupKey) ?? { page, parentIds: [] };
+          group.parentIds.push(key.parentId);
+          groups.set(groupKey, group);
+        } catch (error) {
+          results.set(childPageCacheKey(key), error as Error);
+        }
+      }
+      for (const [groupKey, { page, parentIds }] of groups) {
+        const rows = await fetch([...new Set(parentIds)], page);
+        const nodes = toNodes ? await toNodes(rows) : (rows as unknown as N[]);
+        const byParent = new Map<bigint, Edge<N>[]>();
+        rows.forEach((row, i) => {
+          const edges = byParent.get(row.parentId) ?? [];
+          edges.push({ cursor: keyset.cursorOf(row), node: nodes[i]! });
+          byParent.set(row.parentId, edges);
+        });
+        for (const parentId of parentIds) {
+          const fetched = byParent.get(parentId) ?? [];
+          const edges = fetched.slice(0, page.first);
+          const connection: Connection<N> = {
+            edges,
+            pageInfo: { hasNextPage: fetched.length > page.first, endCursor: edges.at(-1)?.cursor ?? null },
+          };
+          results.set(`${parentId}|${groupKey}`, connection);
+        }
+      }
+      return keys.map((key) => results.get(childPageCacheKey(key)) ?? new Error('page not loaded'));
+    },
+    { cacheKeyFn: childPageCacheKey },
+  );
+}
+
+function childPageCacheKey(key: ChildPageKey): string {
+  return `${key.parentId}|${key.first ?? DEFAULT_PAGE_SIZE}|${key.after ?? ''}`;
+}

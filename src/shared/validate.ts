@@ -1,0 +1,37 @@
+import { badUserInput } from '../graphql/errors';
+
+/**
+ * The one validation style: small checks that return the normalized value or throw
+ * BAD_USER_INPUT naming the input field. Lengths count Unicode code points, as users do.
+ */
+export const length = (value: string): number => [...value].length;
+
+export function checkLength(field: string, value: string, min: number, max: number): string {
+  const n = length(value);
+  if (n < min || n > max) {
+    const rule = min === 0 ? `at most ${max}` : `${min} to ${max}`;
+    throw badUserInput(field, `${field} must be ${rule} characters long.`);
+  }
+  return value;
+}
+
+export function checkHttpUrl(field: string, value: string, max = 2048): string {
+  checkLength(field, value, 1, max);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw badUserInput(field, `${field} must be an http(s) URL.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw badUserInput(field, `${field} must be an http(s) URL.`);
+  }
+  return value;
+}
+
+export function checkIntRange(field: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw badUserInput(field, `${field} must be between ${min} and ${max}.`);
+  }
+  return value;
+}

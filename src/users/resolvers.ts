@@ -1,0 +1,18 @@
+import type { Resolvers } from '../generated/graphql';
+import { isViewer } from '../auth/viewer';
+import { toGlobalId } from '../shared/global-id';
+import { findByUsername, findViewer, updateProfile } from './service';
+
+export const userResolvers: Resolvers = {
+  Query: {
+    viewer: (_parent, _args, ctx) => findViewer(ctx),
+    user: (_parent, { username }, ctx) => findByUsername(ctx, username),
+  },
+  Mutation: {
+    updateProfile: (_parent, { input }, ctx) => updateProfile(ctx, input),
+  },
+  User: {
+    id: (user) => toGlobalId('User', user.id),
+    isViewer: (user, _args, ctx) => isViewer(ctx, user.id),
+  },
+};

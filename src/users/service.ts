@@ -1,0 +1,34 @@
+import type { User } from '../generated/prisma/client';
+import type { AppContext } from '../context';
+import { requireViewer } from '../auth/viewer';
+import { checkHttpUrl, checkLength } from '../shared/validate';
+
+export interface UpdateProfileInput {
+  displayName?: string | null;
+  bio?: string | null;
+  avatarUrl?: string | null;
+}
+
+/** Fields left out or null keep their value; an empty avatarUrl removes the avatar. */
+export async function updateProfile(ctx: AppContext, input: UpdateProfileInput): Promise<User> {
+  const viewer = requireViewer(ctx);
+  const data: { displayName?: string; bio?: string; avatarUrl?: string | null } = {};
+  if (input.displayName != null)
+    data.displayName = checkLength('displayName', input.displayName.trim(), 1, 64);
+  if (input.bio != null) data.bio = checkLength('bio', input.bio, 0, 150);
+  if (input.avatarUrl != null)
+    data.avatarUrl = input.avatarUrl === '' ? null : checkHttpUrl('avatarUrl', input.avatarUrl);
+  const user = await ctx.prisma.user.update({ where: { id: viewer.id }, data });
+  ctx.loaders.userById.clear(user.id).prime(user.id, user);
+  return user;
+}
+
+export async function findByUsername(ctx: AppContext, username: string): Promise<User | null> {
+  const normalized = username.trim().toLowerCase();
+  if (normalized.length > 30) return null;
+  return ctx.prisma.user.findUnique({ where: { username: normalized } });
+}
+
+export async function findViewer(ctx: AppContext): Promise<User | null> {
+  return ctx.viewer ? ctx.loaders.userById.load(ctx.viewer.id) : null;
+}

@@ -1,0 +1,76 @@
+import { startTestApp, type TestApp } from '../support/app';
+import { addComment, createPost, likePost, signUp, type TestUser } from '../support/scenario';
+
+/**
+ * The N+1 proof: every relation and flag of a post is batched, so a page of posts with their
+ * comments and likers costs the same number of SQL statements whatever the number of posts.
+ */
+const POST_FIELDS = `id caption likeCount commentCount viewerHasLiked author { username } media { url }
+  comments(first: 3) { edges { node { body author { username } } } pageInfo { hasNextPage } }
+  likedBy(first: 3) { edges { node { username } } pageInfo { hasNextPage } }`;
+
+const explore = (count: number) => ({
+  query: `{ explore(first: ${count}) { edges { node { ${POST_FIELDS} } } } }`,
+});
+const aliases = (ids: string[]) => ({
+  query: `query (${ids.map((_, i) => `$p${i}: ID!`).join(', ')}) {
+    ${ids.map((_, i) => `p${i}: post(id: $p${i}) { ${POST_FIELDS} }`).join('\n')} }`,
+  variables: Object.fromEntries(ids.map((id, i) => [`p${i}`, id])),
+});
+
+let app: TestApp;
+let viewer: TestUser;
+let postIds: string[];
+
+beforeAll(async () => {
+  app = await startTestApp();
+  const alice = await signUp(app, 'alice');
+  const bob = await signUp(app, 'bob');
+  const carol = await signUp(app, 'carol');
+  viewer = bob;
+  postIds = [];
+  for (let i = 0; i < 6; i++) {
+    const id = await createPost(app, alice, { caption: `post ${i}` });
+    for (const fan of [bob, carol, bob, carol]) await addComment(app, fan, id, `comment by ${fan.username}`);
+    for (const fan of [bob, carol]) await likePost(app, fan, id);
+    postIds.push(id);
+  }
+});
+afterAll(() => app.stop());
+
+async function statementsFor(
+  request: { query: string; variables?: Record<string, unknown> },
+  token?: string,
+) {
+  const { result, statements } = await app.db.statements.capture(() =>
+    app.gql(request.query, request.variables, { token }),
+  );
+  expect(result.errors).toBeUndefined();
+  return { data: result.data, count: statements.length };
+}
+
+describe('a list of posts with comments and likers', () => {
+  it.each([
+    ['anonymous', () => undefined],
+    ['signed in', () => viewer.token],
+  ])('costs a constant number of statements through post(id) aliases (%s)', async (_who, token) => {
+    const two = await statementsFor(aliases(postIds.slice(0, 2)), token());
+    const six = await statementsFor(aliases(postIds), token());
+    expect(Object.keys(six.data)).toHaveLength(6);
+    expect(six.data.p5.comments.edges).toHaveLength(3);
+    expect(six.data.p5.comments.pageInfo.hasNextPage).toBe(true);
+    expect(six.data.p5.likedBy.edges.map((e: any) => e.node.username)).toEqual(['carol', 'bob']);
+    expect(six.count).toBe(two.count);
+    // posts, media, comments, likes, users (twice: authors, then commenters and likers),
+    // plus the session and viewerHasLiked when signed in
+    expect(six.count).toBeLessThanOrEqual(8);
+  });
+
+  it('costs a constant number of statements through explore', async () => {
+    const two = await statementsFor(explore(2), viewer.token);
+    const six = await statementsFor(explore(6), viewer.token);
+    expect(six.data.explore.edges).toHaveLength(6);
+    expect(six.data.explore.edges.every((e: any) => e.node.viewerHasLiked)).toBe(true);
+    expect(six.count).toBe(two.count);
+  });
+});

@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { ConfigError, parseConfig } from '../../src/config';
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      PORT: 4000,
+      DATA_DIR: './.data',
+      embeddedDatabase: true,
+      introspection: true,
+    });
+  });
+
+  it('lists every bad setting at once', () => {
+    let error: unknown;
+    try {
+      parseConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        ARGON2_MEMORY_KIB: '1024',
+        LOG_LEVEL: 'loud',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['PORT', 'DATABASE_URL', 'ARGON2_MEMORY_KIB', 'LOG_LEVEL'])
+      expect(problems).toContain(name);
+  });
+
+  it('turns introspection off in production unless asked', () => {
+    expect(parseConfig({ NODE_ENV: 'production' }).introspection).toBe(false);
+    expect(parseConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).introspection).toBe(true);
+  });
+
+  it('stops start-up with exit code 1, naming the invalid setting', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: root,
+      env: { ...process.env, PORT: 'not-a-port', SESSION_TTL_DAYS: '-3' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PORT');
+    expect(result.stderr).toContain('SESSION_TTL_DAYS');
+  });
+});

@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { postGraphQL } from '../support/app';
+import { startServerProcess, type ServerProcess } from '../support/process';
+
+/**
+ * The two-command promise: with no DATABASE_URL, `npm start` creates the embedded database,
+ * migrates it, seeds the demo data and serves the API. A SIGTERM lets an in-flight request
+ * finish and exits 0. (argon2 runs at a high cost here so that logIn is a slow request.)
+ */
+describe('npm start on a fresh machine', () => {
+  let dataDir: string;
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shutter-start-'));
+    server = await startServerProcess({ DATABASE_URL: undefined, DATA_DIR: dataDir, ARGON2_TIME_COST: '60' });
+  }, 120_000);
+
+  afterAll(() => {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('is healthy and ready', async () => {
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+  });
+
+  it('answers a first query anonymously', async () => {
+    const res = await postGraphQL(`${server.url}/graphql`, '{ viewer { id } }');
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ viewer: null });
+  });
+
+  it('serves the Sandbox landing page outside production', async () => {
+    const res = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/apollo/i);
+  });
+
+  it('has seeded demo data with the documented login', async () => {
+    const login = await postGraphQL<{ logIn: { token: string } }>(
+      `${server.url}/graphql`,
+      `mutation { logIn(input: { login: "demo", password: "shutter-demo" }) { token } }`,
+    );
+    expect(login.errors).toBeUndefined();
+    const me = await postGraphQL<any>(
+      `${server.url}/graphql`,
+      '{ viewer { username followingCount } }',
+      {},
+      { token: login.data.logIn.token },
+    );
+    expect(me.data.viewer.username).toBe('demo');
+    expect(me.data.viewer.followingCount).toBeGreaterThan(0);
+  });
+
+  it('on SIGTERM lets a slow request finish, then exits 0', async () => {
+    const slow = postGraphQL<any>(
+      `${server.url}/graphql`,
+      `mutation { logIn(input: { login: "demo", password: "shutter-demo" }) { user { username } } }`,
+    );
+    await new Promise((r) => setTimeout(r, 150));
+    server.child.kill('SIGTERM');
+    const res = await slow;
+    expect(res.errors).toBeUndefined();
+    expect(res.data.logIn.user.username).toBe('demo');
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('stopped');
+  });
+});

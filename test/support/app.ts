@@ -1,0 +1,84 @@
+import { PasswordHasher } from '../../src/auth/passwords';
+import { parseConfig, type Config } from '../../src/config';
+import { startApp, type RunningApp } from '../../src/server/app';
+import { createLogger } from '../../src/server/logger';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export interface GraphQLErrorBody {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; field?: string; [key: string]: unknown };
+}
+
+export interface GraphQLResponse<T> {
+  status: number;
+  data: T;
+  errors?: GraphQLErrorBody[];
+  /** the raw response text, for "never contains ..." checks */
+  text: string;
+}
+
+export interface RequestOptions {
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestApp {
+  readonly db: TestDatabase;
+  readonly app: RunningApp;
+  readonly config: Config;
+  readonly url: string;
+  /** POSTs one operation to /graphql, as a client would. */
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: RequestOptions,
+  ): Promise<GraphQLResponse<T>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real server (HTTP + WebSocket) on a random port, over this test file's own database.
+ * `env` overrides settings as environment variables would; `db` runs this instance
+ * over an existing database instead of a new one (several instances, one database).
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  { db: sharedDb }: { db?: TestDatabase } = {},
+): Promise<TestApp> {
+  // A given database (e.g. shared by two instances) belongs to the caller, who closes it.
+  const db = sharedDb ?? (await createTestDatabase());
+  const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...env });
+  const log = createLogger(config);
+  const passwords = PasswordHasher.fromConfig(config);
+  const app = await startApp({ config, log, prisma: db.prisma, passwords, ping: db.ping }, 0, '127.0.0.1');
+  return {
+    db,
+    app,
+    config,
+    url: app.url,
+    gql: (query, variables, options) => postGraphQL(app.url, query, variables, options),
+    async stop() {
+      await app.stop();
+      if (!sharedDb) await db.close();
+    },
+  };
+}
+
+export async function postGraphQL<T>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: RequestOptions = {},
+): Promise<GraphQLResponse<T>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const text = await res.text();
+  const body = JSON.parse(text) as { data: T; errors?: GraphQLErrorBody[] };
+  return { status: res.status, data: body.data, errors: body.errors, text };
+}
+
+/** The error codes of a response, in order, e.g. ['BAD_USER_INPUT']. */
+export const codesOf = (res: { errors?: GraphQLErrorBody[] }): (string | undefined)[] =>
+  (res.errors ?? []).map((e) => e.extensions?.code);
