@@ -21,7 +21,7 @@ export async function addComment(ctx: AppContext, input: AddCommentInput): Promi
   try {
     const comment = await ctx.prisma.comment.create({ data: { postId, authorId: viewer.id, body } });
     ctx.loaders.commentById.prime(comment.id, comment);
-    // LOCAL EDIT (realtime, issue 4) until the comments owner adds it: announce after the commit.
+    // Announced after the commit, so a subscriber that loads the comment finds it.
     await ctx.events.publish({
       type: 'commentAdded',
       commentId: String(comment.id),

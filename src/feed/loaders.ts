@@ -1,6 +1,6 @@
 import type { Post, PrismaClient } from '../generated/prisma/client';
 import { createChildPageLoader, type PageRequest } from '../shared/connection';
-import { bigintArray } from '../follows/user-rows';
+import { bigintArray } from '../shared/sql';
 import { USER_POSTS } from './keysets';
 import { postColumns } from './post-rows';
 

@@ -2,7 +2,8 @@ import { Prisma, type PrismaClient, type User } from '../generated/prisma/client
 import { createChildPageLoader, type Keyset, type PageRequest } from '../shared/connection';
 import { createExistsLoader } from '../shared/loader';
 import { FOLLOWERS, FOLLOWING } from './keysets';
-import { bigintArray, userColumns } from './user-rows';
+import { bigintArray } from '../shared/sql';
+import { userColumns } from '../users/columns';
 
 /** A listed user plus what its page needs: whose list it is in and when the follow began. */
 type FollowUserRow = User & { parentId: bigint; followedAt: Date };

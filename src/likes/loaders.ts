@@ -2,6 +2,7 @@ import type { Like, PrismaClient, User } from '../generated/prisma/client';
 import type DataLoader from 'dataloader';
 import { createChildPageLoader, keyset, type PageRequest } from '../shared/connection';
 import { createExistsLoader } from '../shared/loader';
+import { bigintArray } from '../shared/sql';
 
 /** Who liked a post, most recent like first; the index (post_id, created_at, user_id) serves it. */
 export const likesMostRecentFirst = keyset({
@@ -19,7 +20,7 @@ type LikeRow = Like & { parentId: bigint };
 function fetchLikePages(prisma: PrismaClient) {
   return (postIds: bigint[], page: PageRequest): Promise<LikeRow[]> => prisma.$queryRaw<LikeRow[]>`
     SELECT l.user_id AS "userId", l.post_id AS "postId", l.created_at AS "createdAt", l.post_id AS "parentId"
-    FROM unnest(${postIds.map(String)}::bigint[]) AS parent(id)
+    FROM unnest(${bigintArray(postIds)}) AS parent(id)
     CROSS JOIN LATERAL (
       SELECT * FROM likes l
       WHERE l.post_id = parent.id AND ${likesMostRecentFirst.sqlAfter(page.after, 'l')}

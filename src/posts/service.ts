@@ -17,7 +17,7 @@ export async function createPost(ctx: AppContext, input: CreatePostInput): Promi
     data: { authorId: viewer.id, caption, media: { createMany: { data: media } } },
   });
   ctx.loaders.postById.prime(post.id, post);
-  // LOCAL EDIT (realtime, issue 4) until the posts owner adds it: announce after the commit.
+  // Announced after the commit, so a subscriber that loads the post finds it.
   await ctx.events.publish({ type: 'postCreated', postId: String(post.id), authorId: String(post.authorId) });
   return post;
 }

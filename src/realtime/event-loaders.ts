@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { PrismaClient } from '../generated/prisma/client';
-import { bigintArray } from '../follows/user-rows';
+import { bigintArray } from '../shared/sql';
 import type { Loaders } from '../loaders';
 
 /**

@@ -2,7 +2,7 @@ import type { User } from '../generated/prisma/client';
 import type { AppContext } from '../context';
 import { keyset, type Connection, type PageArgs } from '../shared/connection';
 import { checkLength } from '../shared/validate';
-import { userColumns } from '../follows/user-rows';
+import { userColumns } from '../users/columns';
 
 /**
  * Best match first: 0 = the exact username, 1 = a username prefix, 2 = a display-name prefix

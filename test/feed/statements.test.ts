@@ -83,5 +83,6 @@ it('issues the same few statements for a feed page of 10 posts and of 50', async
     `feed statements: first 10 -> ${ten.statements.length}, first 50 -> ${fifty.statements.length}\n${fifty.statements.join('\n---\n')}`,
   );
   expect(fifty.statements).toHaveLength(ten.statements.length);
-  expect(fifty.statements.length).toBeLessThanOrEqual(8);
+  // Issue 3 asks for at most 8; issue 6 for at most 6 (comment authors are joined into the comment pages).
+  expect(fifty.statements.length).toBeLessThanOrEqual(6);
 });
