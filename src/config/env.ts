@@ -43,6 +43,7 @@ export const envSchema = z
     CORS_ORIGINS: list.default([]),
     INTROSPECTION: bool.optional(),
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1_000, 600_000).default(65_000),
 
     REDIS_URL: z
       .string()

@@ -50,6 +50,10 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
   const app = express();
   app.disable('x-powered-by');
   const server = http.createServer(app);
+  // Idle keep-alive connections outlive the client's (and a load balancer's, typically 60 s)
+  // idle timeout, so a client never sends a request on a socket the server is closing.
+  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS + 1_000;
   const websocket = attachWebSocketServer(server, schema, services, pubsub);
 
   const apollo = new ApolloServer<AppContext>({
