@@ -38,6 +38,8 @@ interface Result {
   p50Ms: number;
   p99Ms: number;
   statementsPerEvent: number;
+  /** CPU the server process spent on the measured event (user + system; PGlite runs in it too) */
+  serverCpuMs: number;
   heapPerConnectionKiB: number;
   rssPerConnectionKiB: number;
   errors: number;
@@ -164,9 +166,11 @@ async function run(
   const after = process.memoryUsage();
 
   await deliverOnePost(app, child, author, n); // warm-up: JIT, statement caches
+  const cpuBefore = process.cpuUsage();
   const { result, statements } = await db.statements.capture(() =>
     profiled(`fanout-${db.kind}-${n}`, () => deliverOnePost(app, child, author, n)),
   );
+  const cpu = process.cpuUsage(cpuBefore);
   child.send({ type: 'close' } satisfies ClientCommand);
   await once(child, 'exit');
   await untilSubscribers(app, 0);
@@ -179,6 +183,7 @@ async function run(
     p50Ms: Math.round(at(0.5)),
     p99Ms: Math.round(at(0.99)),
     statementsPerEvent: statements.length - mutationOnly,
+    serverCpuMs: Math.round((cpu.user + cpu.system) / 1000),
     heapPerConnectionKiB: Math.round(
       (after.heapUsed + after.external - before.heapUsed - before.external) / n / 1024,
     ),

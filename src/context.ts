@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { PrismaClient } from './generated/prisma/client';
 import type { PasswordHasher } from './auth/passwords';
+import type { ViewerSlots } from './graphql/per-viewer';
 import { createLoaders, type Loaders } from './loaders';
 import type { EventPublisher } from './realtime/events';
 
@@ -36,6 +37,8 @@ export interface AppContext extends AppServices {
    */
   signedIn: bigint | null;
   loaders: Loaders;
+  /** set only while a subscription event runs one execution shared by its subscribers */
+  viewerSlots?: ViewerSlots;
 }
 
 export function createContext(

@@ -1,4 +1,6 @@
 import type { Resolvers } from '../generated/graphql';
+import type { User } from '../generated/prisma/client';
+import { perViewer } from '../graphql/per-viewer';
 import { follow, followersOf, followingOf, followsViewer, unfollow, viewerIsFollowing } from './service';
 
 export const followResolvers: Resolvers = {
@@ -7,8 +9,8 @@ export const followResolvers: Resolvers = {
     unfollow: (_parent, { userId }, ctx) => unfollow(ctx, userId),
   },
   User: {
-    viewerIsFollowing: (user, _args, ctx) => viewerIsFollowing(ctx, user),
-    followsViewer: (user, _args, ctx) => followsViewer(ctx, user),
+    viewerIsFollowing: perViewer((user: User, _args, ctx) => viewerIsFollowing(ctx, user), false),
+    followsViewer: perViewer((user: User, _args, ctx) => followsViewer(ctx, user), false),
     followers: (user, args, ctx) => followersOf(ctx, user, args),
     following: (user, args, ctx) => followingOf(ctx, user, args),
   },

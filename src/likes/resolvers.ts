@@ -1,4 +1,6 @@
 import type { Resolvers } from '../generated/graphql';
+import type { Post } from '../generated/prisma/client';
+import { perViewer } from '../graphql/per-viewer';
 import { likePost, unlikePost } from './service';
 
 export const likeResolvers: Resolvers = {
@@ -7,8 +9,10 @@ export const likeResolvers: Resolvers = {
     unlikePost: (_parent, { postId }, ctx) => unlikePost(ctx, postId),
   },
   Post: {
-    viewerHasLiked: async (post, _args, ctx) =>
-      (await ctx.loaders.viewerHasLikedByPostId?.load(post.id)) ?? false,
+    viewerHasLiked: perViewer(
+      async (post: Post, _args, ctx) => (await ctx.loaders.viewerHasLikedByPostId?.load(post.id)) ?? false,
+      false,
+    ),
     likedBy: (post, { first, after }, ctx) =>
       ctx.loaders.likerPageByPostId.load({ parentId: post.id, first, after }),
   },

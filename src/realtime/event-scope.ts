@@ -1,7 +1,30 @@
+import DataLoader from 'dataloader';
+import type { ExecutionResult } from 'graphql';
 import type { Viewer } from '../context';
 import type { PrismaClient } from '../generated/prisma/client';
+import type { ViewerSlot } from '../graphql/per-viewer';
 import { createLoaders, type Loaders } from '../loaders';
-import { createCrossViewerLoaders, viewerLoaders, type CrossViewerLoaders } from './event-loaders';
+import {
+  createCrossViewerLoaders,
+  LOADER_SCOPE,
+  viewerLoaders,
+  type CrossViewerLoaders,
+} from './event-loaders';
+
+/** One execution of a document for all the subscribers of an event (see realtime/execute.ts). */
+export interface SharedResult {
+  data: NonNullable<ExecutionResult['data']>;
+  slots: ViewerSlot[];
+}
+
+/** Stands in for a viewer-scoped loader in a shared execution: a field that reaches it is unmarked. */
+class RefusedLoader extends DataLoader<unknown, never> {
+  constructor(name: string) {
+    super(() => Promise.reject(new Error(`${name} depends on the viewer: mark its field perViewer`)), {
+      cache: false,
+    });
+  }
+}
 
 /**
  * Everything one event's delivery may read, shared by all the subscribers it reaches and
@@ -18,10 +41,35 @@ export class EventScope {
   readonly shared: Loaders;
   private readonly cross: CrossViewerLoaders;
   private readonly byViewer = new Map<bigint, Loaders>();
+  private readonly sharedResults = new Map<string, Promise<SharedResult | null>>();
+  private sharedOnly?: Loaders;
 
   constructor(prisma: PrismaClient) {
     this.shared = createLoaders(prisma, null);
     this.cross = createCrossViewerLoaders(prisma);
+  }
+
+  /** The shared loaders with every viewer-scoped one refusing: for shared executions. */
+  get sharedOnlyLoaders(): Loaders {
+    this.sharedOnly ??= {
+      ...this.shared,
+      ...Object.fromEntries(
+        Object.entries(LOADER_SCOPE)
+          .filter(([, scope]) => scope === 'viewer')
+          .map(([name]) => [name, new RefusedLoader(name)]),
+      ),
+    };
+    return this.sharedOnly;
+  }
+
+  /** One shared execution per distinct operation, for all of this event's subscribers. */
+  sharedResult(operationKey: string, run: () => Promise<SharedResult | null>): Promise<SharedResult | null> {
+    let result = this.sharedResults.get(operationKey);
+    if (!result) {
+      result = run().catch(() => null);
+      this.sharedResults.set(operationKey, result);
+    }
+    return result;
   }
 
   /** The loaders a subscriber's execution of this event uses. */

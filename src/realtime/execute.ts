@@ -1,12 +1,24 @@
-import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { AppContext } from '../context';
-import { EventEnvelope } from './event-scope';
+import { ViewerSlots } from '../graphql/per-viewer';
+import { EventEnvelope, type SharedResult } from './event-scope';
 
 /**
- * graphql-js's `subscribe`, except that each event executes with the loaders of its own
- * EventScope for this subscriber, instead of the context built once when the subscription
- * started. That context would cache across events (stale flags) and could not batch with the
- * other subscribers of the same event. graphql-ws takes this as its `subscribe` option.
+ * graphql-js's `subscribe`, except for how each event executes. graphql-ws takes this as its
+ * `subscribe` option.
+ *
+ * An event reaches every subscriber of its trigger at once, and most of them sent the same
+ * document: executing it once per subscriber would cost N executions of the same fields over
+ * the same rows (graphql-js execution, not SQL, is what bounds fan-out). So the first
+ * subscriber of each distinct (document, variables) executes it once, anonymously, with the
+ * event's shared loaders, recording the viewer-dependent fields it meets (see perViewer);
+ * every subscriber then gets a copy of that result with those fields resolved for itself,
+ * through the event's cross-viewer loaders (one statement per field for all subscribers).
+ * When the shared execution fails, or a subscriber's own field does, that subscriber gets a
+ * full execution of its own, with its own errors.
+ *
+ * Each execution uses the loaders of the event's scope, never those of the context built when
+ * the subscription started: those would cache across events (stale flags).
  */
 export async function subscribePerEvent(
   args: ExecutionArgs,
@@ -14,16 +26,63 @@ export async function subscribePerEvent(
   const stream = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in stream)) return stream; // the subscribe resolver refused
   const subscriber = args.contextValue as AppContext;
+  const operationKey = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}\n${print(args.document)}`;
   return mapEvents(stream, (event) =>
-    execute({
-      ...args,
-      rootValue: event,
-      contextValue:
-        event instanceof EventEnvelope
-          ? { ...subscriber, loaders: event.scope.loadersFor(subscriber.viewer) }
-          : subscriber,
-    }),
+    event instanceof EventEnvelope
+      ? deliver(args, event, operationKey, subscriber)
+      : execute({ ...args, rootValue: event }),
   );
+}
+
+async function deliver(
+  args: ExecutionArgs,
+  event: EventEnvelope<unknown>,
+  operationKey: string,
+  subscriber: AppContext,
+): Promise<ExecutionResult> {
+  const own: AppContext = { ...subscriber, loaders: event.scope.loadersFor(subscriber.viewer) };
+  const shared = await event.scope.sharedResult(operationKey, () => executeShared(args, event, subscriber));
+  const personal = shared && (await personalize(shared, own));
+  return personal ?? execute({ ...args, rootValue: event, contextValue: own });
+}
+
+/** The event's result as an anonymous viewer sees it, and where it differs per viewer. */
+async function executeShared(
+  args: ExecutionArgs,
+  event: EventEnvelope<unknown>,
+  subscriber: AppContext,
+): Promise<SharedResult | null> {
+  const viewerSlots = new ViewerSlots();
+  const anonymous: AppContext = {
+    ...subscriber,
+    viewer: null,
+    signedIn: null,
+    loaders: event.scope.sharedOnlyLoaders,
+    viewerSlots,
+  };
+  const result = await execute({ ...args, rootValue: event, contextValue: anonymous });
+  if (result.errors || !result.data) return null;
+  return { data: result.data, slots: viewerSlots.slots };
+}
+
+/** A copy of the shared result with this subscriber's own values in its slots; null on failure. */
+async function personalize(shared: SharedResult, own: AppContext): Promise<ExecutionResult | null> {
+  if (shared.slots.length === 0) return { data: shared.data }; // the same for everyone
+  try {
+    const values = await Promise.all(shared.slots.map((slot) => slot.resolve(own)));
+    if (values.some((value) => value === null || value === undefined)) return null;
+    const data = structuredClone(shared.data);
+    shared.slots.forEach((slot, i) => setAt(data, slot.path, values[i]));
+    return { data };
+  } catch {
+    return null; // the full execution reports it, with the path and code a client expects
+  }
+}
+
+function setAt(data: Record<string, unknown>, path: readonly (string | number)[], value: unknown): void {
+  let node: any = data; // eslint-disable-line @typescript-eslint/no-explicit-any -- a JSON tree
+  for (const key of path.slice(0, -1)) node = node[key];
+  node[path[path.length - 1]!] = value;
 }
 
 /**

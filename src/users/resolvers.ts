@@ -1,5 +1,7 @@
 import type { Resolvers } from '../generated/graphql';
 import { isViewer } from '../auth/viewer';
+import type { User } from '../generated/prisma/client';
+import { perViewer } from '../graphql/per-viewer';
 import { toGlobalId } from '../shared/global-id';
 import { findByUsername, findViewer, updateProfile } from './service';
 
@@ -13,6 +15,6 @@ export const userResolvers: Resolvers = {
   },
   User: {
     id: (user) => toGlobalId('User', user.id),
-    isViewer: (user, _args, ctx) => isViewer(ctx, user.id),
+    isViewer: perViewer((user: User, _args, ctx) => isViewer(ctx, user.id), false),
   },
 };

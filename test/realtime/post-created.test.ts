@@ -154,6 +154,37 @@ it('gives each subscriber its own viewerHasLiked', async () => {
   expect(await flags(toOther)).toEqual([false, false]);
 });
 
+it('answers each subscriber of a shared execution as itself, across documents and aliases', async () => {
+  // Subscribers of one document share one execution, with the viewer-dependent fields filled in
+  // per subscriber; another document (here: aliases and another shape) gets its own.
+  const [author, liker, other] = [await signUp(app), await signUp(app), await signUp(app)];
+  for (const follower of [liker, other]) await followUser(app, follower, author);
+  await followUser(app, author, liker);
+  const shape = `subscription { postCreated { caption author { username isViewer followsViewer } } }`;
+  const aliased = `subscription { p: postCreated { c: caption mine: viewerHasLiked by: author { me: isViewer } } }`;
+  const subscriptions = [liker, other, author].flatMap((user) => {
+    const socket = openSocket(app, { token: user.token });
+    return [socket.subscribe(shape), socket.subscribe(aliased)];
+  });
+  await subscribersReach(app, 6);
+  await createPost(app, author, { caption: 'shared' });
+  const [likerShape, likerAliased, otherShape, , authorShape, authorAliased] = await Promise.all(
+    subscriptions.map(async (s) => (await s.next()).data),
+  );
+  const byAuthor = { caption: 'shared', author: { username: author.username } };
+  expect(likerShape).toEqual({
+    postCreated: { ...byAuthor, author: { ...byAuthor.author, isViewer: false, followsViewer: true } },
+  });
+  expect(otherShape).toEqual({
+    postCreated: { ...byAuthor, author: { ...byAuthor.author, isViewer: false, followsViewer: false } },
+  });
+  expect(authorShape).toEqual({
+    postCreated: { ...byAuthor, author: { ...byAuthor.author, isViewer: true, followsViewer: false } },
+  });
+  expect(likerAliased).toEqual({ p: { c: 'shared', mine: false, by: { me: false } } });
+  expect(authorAliased).toEqual({ p: { c: 'shared', mine: false, by: { me: true } } });
+});
+
 it('closes the socket with 4403 when the session is revoked mid-stream', async () => {
   const [author, follower] = [await signUp(app), await signUp(app)];
   await followUser(app, follower, author);
