@@ -3,6 +3,7 @@ import type DataLoader from 'dataloader';
 import { createChildPageLoader, keyset, type PageRequest } from '../shared/connection';
 import { createExistsLoader } from '../shared/loader';
 import { bigintArray } from '../shared/sql';
+import { userColumns, userFromRow } from '../users/columns';
 
 /** Who liked a post, most recent like first; the index (post_id, created_at, user_id) serves it. */
 export const likesMostRecentFirst = keyset({
@@ -14,12 +15,17 @@ export const likesMostRecentFirst = keyset({
   ],
 });
 
-type LikeRow = Like & { parentId: bigint };
+type LikeRow = Like & { parentId: bigint } & Record<`user.${string}`, unknown>;
 
-/** One statement for a page of likes of every post in the batch (LATERAL per post). */
+/**
+ * One statement for a page of likes of every post in the batch (LATERAL per post), with each
+ * liker joined in, as comments join their authors: the likers then cost no batch of their own,
+ * so the statements of a page do not depend on when each batch's answer arrives.
+ */
 function fetchLikePages(prisma: PrismaClient) {
   return (postIds: bigint[], page: PageRequest): Promise<LikeRow[]> => prisma.$queryRaw<LikeRow[]>`
-    SELECT l.user_id AS "userId", l.post_id AS "postId", l.created_at AS "createdAt", l.post_id AS "parentId"
+    SELECT l.user_id AS "userId", l.post_id AS "postId", l.created_at AS "createdAt", l.post_id AS "parentId",
+           ${userColumns('u', 'user.')}
     FROM unnest(${bigintArray(postIds)}) AS parent(id)
     CROSS JOIN LATERAL (
       SELECT * FROM likes l
@@ -27,19 +33,18 @@ function fetchLikePages(prisma: PrismaClient) {
       ORDER BY ${likesMostRecentFirst.sqlOrderBy('l')}
       LIMIT ${page.first + 1}
     ) l
+    JOIN users u ON u.id = l.user_id
     ORDER BY ${likesMostRecentFirst.sqlOrderBy('l')}`;
 }
 
-/** The likers as Users, through the request's user loader so they share its cache. */
+/** The likers as Users, handed to the request's user loader so they share its cache. */
 function likersOf(userById: DataLoader<bigint, User | null>) {
-  return async (likes: LikeRow[]): Promise<User[]> => {
-    const users = await userById.loadMany(likes.map((like) => like.userId));
-    return users.map((user) => {
-      // A like's user cannot be missing (ON DELETE CASCADE); anything else is a real failure.
-      if (user === null || user instanceof Error) throw user ?? new Error('liker not found');
+  return async (likes: LikeRow[]): Promise<User[]> =>
+    likes.map((like) => {
+      const user = userFromRow(like, 'user.');
+      userById.prime(user.id, user);
       return user;
     });
-  };
 }
 
 /** Answers viewerHasLiked for a batch of posts with one lookup on the (user_id, post_id) key. */
