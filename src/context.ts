@@ -5,6 +5,7 @@ import type { PasswordHasher } from './auth/passwords';
 import type { ViewerSlots } from './graphql/per-viewer';
 import { createLoaders, type Loaders } from './loaders';
 import type { EventPublisher } from './realtime/events';
+import type { RateLimits } from './security/rate-limits';
 
 /** The authenticated requester: the user and the session their token belongs to. */
 export interface Viewer {
@@ -20,6 +21,8 @@ export interface AppServices {
   passwords: PasswordHasher;
   /** announces new posts and comments to subscribers, after the write has committed */
   events: EventPublisher;
+  /** abuse limits (login throttling, per-user mutation budgets), shared across instances */
+  limits: RateLimits;
 }
 
 /**
@@ -30,6 +33,8 @@ export interface AppServices {
 export interface AppContext extends AppServices {
   requestId: string;
   viewer: Viewer | null;
+  /** the client's IP address (behind TRUST_PROXY proxies: the forwarded one) */
+  clientAddress: string;
   /**
    * The user a signUp or logIn in this request just issued a token to. The request itself
    * stays anonymous (its own token decides who it acts as), but that user's `isViewer` reads
@@ -43,13 +48,14 @@ export interface AppContext extends AppServices {
 
 export function createContext(
   services: AppServices,
-  request: { requestId: string; viewer: Viewer | null; log?: Logger },
+  request: { requestId: string; viewer: Viewer | null; clientAddress: string; log?: Logger },
 ): AppContext {
   return {
     ...services,
     log: request.log ?? services.log,
     requestId: request.requestId,
     viewer: request.viewer,
+    clientAddress: request.clientAddress,
     signedIn: null,
     loaders: createLoaders(services.prisma, request.viewer?.id ?? null),
   };

@@ -7,6 +7,9 @@ import { seedIfEmpty } from './db/seed';
 import { startApp } from './server/app';
 import { createLogger } from './server/logger';
 
+/** Time for closing sockets and the database after the requests' grace period. */
+const SHUTDOWN_MARGIN_MS = 5_000;
+
 function loadConfig(): Config {
   try {
     return parseConfig();
@@ -41,10 +44,19 @@ async function main(): Promise<void> {
     // A second signal while stopping changes nothing: the first shutdown runs to its end.
     if (shuttingDown) return log.warn({ signal }, 'already shutting down');
     shuttingDown = true;
-    log.info({ signal }, 'shutting down');
+    log.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down');
+    // Requests get the grace period; closing sockets and the database get a little more. If
+    // something still hangs after that, leave rather than never exit.
+    const deadline = setTimeout(() => {
+      log.error('shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_MS + SHUTDOWN_MARGIN_MS);
+    deadline.unref();
     try {
       await app.stop();
+      log.info('server stopped');
       await db.close();
+      log.info('database disconnected');
       log.info('stopped');
       process.exit(0);
     } catch (error) {

@@ -1,49 +1,99 @@
 import argon2 from 'argon2';
+import { Semaphore } from 'async-mutex';
 import type { Config } from '../config';
+import { rateLimited } from '../graphql/errors';
 
 export interface PasswordHashingOptions {
   memoryKiB: number;
   timeCost: number;
   parallelism: number;
+  /** hashes computed at once; each holds `memoryKiB` and a libuv thread while it runs */
+  maxConcurrent: number;
+  /** hashes that may wait for a slot; beyond that a request is refused with RATE_LIMITED */
+  maxQueue: number;
+}
+
+/** What the hash queue is doing, for tests and diagnostics. */
+export interface HashingStats {
+  running: number;
+  waiting: number;
+  /** the most hashes ever computed at once */
+  peakRunning: number;
+  /** hashes and verifications started since start-up */
+  started: number;
 }
 
 /**
  * argon2id with configurable cost (OWASP minimum m=19 MiB, t=2, p=1). The encoded hash carries
  * its own parameters, so raising the cost later only affects new hashes and rehash-on-login.
+ *
+ * At most `maxConcurrent` hashes run at once (a semaphore; the rest wait in line, at most
+ * `maxQueue` of them), so a flood of logins or sign-ups costs bounded memory and leaves
+ * libuv's thread pool (4 threads by default) free for other work.
  */
 export class PasswordHasher {
   private readonly dummyHash: Promise<string>;
+  private readonly slots: Semaphore;
+  readonly stats: HashingStats = { running: 0, waiting: 0, peakRunning: 0, started: 0 };
 
-  static fromConfig(config: Pick<Config, 'ARGON2_MEMORY_KIB' | 'ARGON2_TIME_COST' | 'ARGON2_PARALLELISM'>) {
+  static fromConfig(
+    config: Pick<
+      Config,
+      | 'ARGON2_MEMORY_KIB'
+      | 'ARGON2_TIME_COST'
+      | 'ARGON2_PARALLELISM'
+      | 'ARGON2_MAX_CONCURRENT'
+      | 'ARGON2_MAX_QUEUE'
+    >,
+  ) {
     return new PasswordHasher({
       memoryKiB: config.ARGON2_MEMORY_KIB,
       timeCost: config.ARGON2_TIME_COST,
       parallelism: config.ARGON2_PARALLELISM,
+      maxConcurrent: config.ARGON2_MAX_CONCURRENT,
+      maxQueue: config.ARGON2_MAX_QUEUE,
     });
   }
 
   constructor(private readonly options: PasswordHashingOptions) {
+    this.slots = new Semaphore(options.maxConcurrent);
     // Compared against when the login is unknown, so that path costs a real verification too.
     this.dummyHash = this.hash('not-a-real-password-just-timing-cover');
   }
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, {
-      type: argon2.argon2id,
-      memoryCost: this.options.memoryKiB,
-      timeCost: this.options.timeCost,
-      parallelism: this.options.parallelism,
-    });
+    return this.inLine(() =>
+      argon2.hash(password, {
+        type: argon2.argon2id,
+        memoryCost: this.options.memoryKiB,
+        timeCost: this.options.timeCost,
+        parallelism: this.options.parallelism,
+      }),
+    );
   }
 
   /** Verifies against `hash`, or against a dummy hash when there is none (unknown user). */
   async verify(hash: string | null, password: string): Promise<boolean> {
     const target = hash ?? (await this.dummyHash);
+    const ok = await this.inLine(() => argon2.verify(target, password).catch(() => false));
+    return ok && hash !== null;
+  }
+
+  /** Runs one hash when a slot is free; RATE_LIMITED (retry in 1 s) when the line is full. */
+  private async inLine<T>(work: () => Promise<T>): Promise<T> {
+    const { stats } = this;
+    if (this.slots.isLocked() && stats.waiting >= this.options.maxQueue) throw rateLimited(1);
+    stats.waiting += 1;
+    const [, release] = await this.slots.acquire();
+    stats.waiting -= 1;
+    stats.running += 1;
+    stats.started += 1;
+    stats.peakRunning = Math.max(stats.peakRunning, stats.running);
     try {
-      const ok = await argon2.verify(target, password);
-      return ok && hash !== null;
-    } catch {
-      return false;
+      return await work();
+    } finally {
+      stats.running -= 1;
+      release();
     }
   }
 

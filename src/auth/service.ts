@@ -1,6 +1,7 @@
 import type { User } from '../generated/prisma/client';
 import type { AppContext } from '../context';
 import { uniqueViolation } from '../db/errors';
+import { retryOnConflict } from '../db/retry';
 import { badUserInput, unauthenticated } from '../graphql/errors';
 import { checkLength } from '../shared/validate';
 import { openSession, revokeSession } from './sessions';
@@ -45,11 +46,14 @@ export async function signUp(ctx: AppContext, input: SignUpInput): Promise<AuthP
   const displayName = checkLength('displayName', input.displayName?.trim() || username, 1, 64);
   const passwordHash = await ctx.passwords.hash(input.password);
   try {
-    const payload = await ctx.prisma.$transaction(async (tx) => {
-      const user = await tx.user.create({ data: { username, email, passwordHash, displayName } });
-      const token = await openSession(tx, user.id, ctx.config.SESSION_TTL_DAYS);
-      return { token, user };
-    });
+    // The user and their first session are written together or not at all.
+    const payload = await retryOnConflict(() =>
+      ctx.prisma.$transaction(async (tx) => {
+        const user = await tx.user.create({ data: { username, email, passwordHash, displayName } });
+        const token = await openSession(tx, user.id, ctx.config.SESSION_TTL_DAYS);
+        return { token, user };
+      }),
+    );
     ctx.signedIn = payload.user.id;
     return payload;
   } catch (error) {
@@ -69,19 +73,32 @@ export async function logIn(
   const login = input.login.trim().toLowerCase();
   // Over-long input cannot match an account; refuse it before spending a hash on it.
   if (login.length > 254 || input.password.length > 128) throw unauthenticated(LOGIN_FAILED);
+  // Throttled per client address, then per account: RATE_LIMITED before any hash is spent.
+  const attempt = await ctx.limits.beginLogin(ctx.clientAddress);
   const user = await ctx.prisma.user.findUnique({
     where: login.includes('@') ? { email: login } : { username: login },
   });
+  // Username and email of one account share its budget; an unknown login has its own.
+  await attempt.forAccount(user ? `user:${user.id}` : `login:${login}`);
   // Unknown login and wrong password take the same path through a real argon2 verification.
   const ok = await ctx.passwords.verify(user?.passwordHash ?? null, input.password);
   if (!user || !ok) throw unauthenticated(LOGIN_FAILED);
-  if (ctx.passwords.needsRehash(user.passwordHash)) {
-    const passwordHash = await ctx.passwords.hash(input.password);
-    await ctx.prisma.user.update({ where: { id: user.id }, data: { passwordHash } });
-  }
-  const token = await openSession(ctx.prisma, user.id, ctx.config.SESSION_TTL_DAYS);
+  await attempt.succeeded();
+  const token = ctx.passwords.needsRehash(user.passwordHash)
+    ? await upgradeHashAndOpenSession(ctx, user.id, await ctx.passwords.hash(input.password))
+    : await openSession(ctx.prisma, user.id, ctx.config.SESSION_TTL_DAYS);
   ctx.signedIn = user.id;
   return { token, user };
+}
+
+/** The stronger hash and the new session are written together or not at all. */
+function upgradeHashAndOpenSession(ctx: AppContext, userId: bigint, passwordHash: string): Promise<string> {
+  return retryOnConflict(() =>
+    ctx.prisma.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: userId }, data: { passwordHash } });
+      return openSession(tx, userId, ctx.config.SESSION_TTL_DAYS);
+    }),
+  );
 }
 
 export async function logOut(ctx: AppContext): Promise<boolean> {
@@ -98,13 +115,20 @@ export async function changePassword(
   checkPassword('newPassword', newPassword);
   const user: User | null = await ctx.prisma.user.findUnique({ where: { id: viewer.id } });
   if (!user) throw unauthenticated();
-  if (currentPassword.length > 128 || !(await ctx.passwords.verify(user.passwordHash, currentPassword))) {
-    throw badUserInput('currentPassword', 'The current password is wrong.');
-  }
+  const wrong = () => badUserInput('currentPassword', 'The current password is wrong.');
+  if (currentPassword.length > 128) throw wrong();
+  // A stolen session must not become a way to guess the password: logIn's budget applies.
+  const attempt = await ctx.limits.beginLogin(ctx.clientAddress);
+  await attempt.forAccount(`user:${user.id}`);
+  if (!(await ctx.passwords.verify(user.passwordHash, currentPassword))) throw wrong();
+  await attempt.succeeded();
   const passwordHash = await ctx.passwords.hash(newPassword);
-  await ctx.prisma.$transaction([
-    ctx.prisma.user.update({ where: { id: viewer.id }, data: { passwordHash } }),
-    ctx.prisma.session.deleteMany({ where: { userId: viewer.id, id: { not: viewer.sessionId } } }),
-  ]);
+  // The new hash and the revocation of every other session: both or neither.
+  await retryOnConflict(() =>
+    ctx.prisma.$transaction([
+      ctx.prisma.user.update({ where: { id: viewer.id }, data: { passwordHash } }),
+      ctx.prisma.session.deleteMany({ where: { userId: viewer.id, id: { not: viewer.sessionId } } }),
+    ]),
+  );
   return true;
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -12,6 +13,44 @@ const list = z.string().transform((v) =>
     .map((s) => s.trim())
     .filter(Boolean),
 );
+
+const SECONDS = { s: 1, m: 60, h: 3_600, d: 86_400 } as const;
+
+/** A rate limit: "10/15m" = 10 per 15 minutes (fixed window); "off" = no limit (null). */
+export interface RateLimit {
+  points: number;
+  seconds: number;
+}
+const rate = z
+  .string()
+  .regex(/^(off|\d{1,9}\/\d{1,6}[smhd])$/, 'must be "<count>/<number><s|m|h|d>", e.g. 10/15m, or "off"')
+  .transform((v): RateLimit | null => {
+    if (v === 'off') return null;
+    const [, points, amount, unit] = /^(\d+)\/(\d+)([smhd])$/.exec(v)!;
+    return { points: Number(points), seconds: Number(amount) * SECONDS[unit as keyof typeof SECONDS] };
+  })
+  .refine((v) => v === null || (v.points > 0 && v.seconds > 0), 'count and window must be above 0');
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * Express's "trust proxy", which decides the client address that per-address limits count:
+ * false (the socket's peer), a hop count, or the proxies' addresses/subnets/names.
+ */
+const trustProxy = z
+  .string()
+  .transform((v): false | number | string[] => {
+    if (v === 'false' || v === '0') return false;
+    if (/^\d+$/.test(v)) return Number(v);
+    return v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  })
+  .refine(
+    (v) => !Array.isArray(v) || v.every((p) => PROXY_NAMES.has(p) || isIP(p.split('/')[0]!) !== 0),
+    'must be false, a hop count, or comma-separated addresses, subnets, loopback, linklocal, uniquelocal',
+  );
 
 /**
  * Every setting Shutter reads, with its default. `.env.example` documents each one; keep the
@@ -33,6 +72,7 @@ export const envSchema = z
     DATABASE_POOL_SIZE: int(1, 1000).default(10),
     DATABASE_CONNECT_TIMEOUT_MS: int(100, 600_000).default(5_000),
     DATABASE_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(0, 3_600_000).default(10_000),
     SEED_DEMO_DATA: bool.optional(),
 
     SESSION_TTL_DAYS: int(1, 3650).default(30),
@@ -55,6 +95,30 @@ export const envSchema = z
     WS_CONNECTION_INIT_TIMEOUT_MS: int(100, 60_000).default(3_000),
     WS_MAX_SUBSCRIPTIONS_PER_SOCKET: int(1, 1000).default(20),
     WS_MAX_SOCKETS_PER_USER: int(1, 10_000).default(10),
+
+    // Operation limits (HTTP and WebSocket alike) and transport; see the README's Security
+    MAX_QUERY_DEPTH: int(2, 100).default(10),
+    MAX_ALIASES: int(0, 1000).default(15),
+    MAX_DIRECTIVES: int(0, 1000).default(50),
+    MAX_TOKENS: int(100, 100_000).default(1000),
+    MAX_COST: int(100, 10_000_000).default(10_000),
+    HTTP_MAX_BODY_BYTES: int(1024, 16 * 1024 * 1024).default(100 * 1024),
+    TRUST_PROXY: trustProxy.default(false),
+
+    // Abuse limits: "<attempts>/<window>" (window in s, m, h or d), or "off"
+    RATE_LIMIT_LOGIN_ACCOUNT: rate.prefault('10/15m'),
+    RATE_LIMIT_LOGIN_ADDRESS: rate.prefault('50/15m'),
+    RATE_LIMIT_SIGN_UP: rate.prefault('20/1h'),
+    RATE_LIMIT_CREATE_POST: rate.prefault('50/1h'),
+    RATE_LIMIT_ADD_COMMENT: rate.prefault('200/1h'),
+    RATE_LIMIT_LIKE_POST: rate.prefault('500/1h'),
+    RATE_LIMIT_FOLLOW: rate.prefault('200/1h'),
+    RATE_LIMIT_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_:.-]{1,64}$/)
+      .default('shutter'),
+    ARGON2_MAX_CONCURRENT: int(1, 64).default(2),
+    ARGON2_MAX_QUEUE: int(0, 100_000).default(100),
   })
   .transform((env) => ({
     ...env,

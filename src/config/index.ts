@@ -1,1 +1,1 @@
-export { parseConfig, ConfigError, type Config } from './env';
+export { parseConfig, ConfigError, type Config, type RateLimit } from './env';

@@ -19,8 +19,12 @@ export type DatabaseOptions =
       kind: 'postgres';
       url: string;
       poolSize: number;
+      /** how long to wait for a pooled connection (or a new one) before failing */
       connectTimeoutMs: number;
+      /** 0 = no limit */
       statementTimeoutMs: number;
+      /** a session idle inside an open transaction this long is ended by PostgreSQL; 0 = never */
+      idleInTransactionTimeoutMs?: number;
       onPoolError?: (err: Error) => void;
     };
 
@@ -43,10 +47,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 function wrap(
   kind: DatabaseOptions['kind'],
   factory: SqlDriverAdapterFactory,
-  rest: Pick<Database, 'migrationConnection' | 'ping'> & { closeDriver: () => Promise<void> },
+  rest: Pick<Database, 'migrationConnection' | 'ping'> & {
+    closeDriver: () => Promise<void>;
+    transactionOptions?: { maxWait: number };
+  },
 ): Database {
   const statements = new StatementObserver();
-  const prisma = new PrismaClient({ adapter: observeAdapterFactory(factory, statements) });
+  const prisma = new PrismaClient({
+    adapter: observeAdapterFactory(factory, statements),
+    transactionOptions: rest.transactionOptions,
+  });
   let closed: Promise<void> | undefined;
   return {
     kind,
@@ -88,23 +98,39 @@ async function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres'
     connectionString: options.url,
     connectionTimeoutMillis: options.connectTimeoutMs,
     statement_timeout: options.statementTimeoutMs || undefined,
+    // A transaction left open (a stuck request, a crashed transaction timer) would hold its
+    // row locks and its pooled connection; PostgreSQL ends such a session after this long.
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs || undefined,
+    // Notices a peer that vanished without closing the connection (network cut, failover).
+    keepAlive: true,
   };
+  // node-postgres's pool waits forever for a free connection by default; with
+  // connectionTimeoutMillis set, a request queued longer fails ("timeout exceeded when trying
+  // to connect") and is answered SERVICE_UNAVAILABLE.
   const pool = new pg.Pool({
     ...clientConfig,
     max: options.poolSize,
     idleTimeoutMillis: 10_000,
   });
   // Without a listener, an idle connection dropped by the server crashes the process.
-  pool.on('error', (err) => options.onPoolError?.(err));
-  const factory = new PrismaPg(pool, {
-    onPoolError: options.onPoolError,
-    onConnectionError: options.onPoolError,
-  });
+  const onPoolError = (err: Error) => options.onPoolError?.(err);
+  pool.on('error', onPoolError);
+  // Readiness must answer "is the database up?", not "is a pooled connection free?": a busy
+  // pool is no reason to take the instance out of the load balancer.
+  const probe = new pg.Pool({ ...clientConfig, max: 1, idleTimeoutMillis: 30_000 });
+  probe.on('error', onPoolError);
+  // The pool's listener above covers idle connections; this one covers a connection checked
+  // out for a transaction.
+  const factory = new PrismaPg(pool, { onConnectionError: onPoolError });
   return wrap('postgres', factory, {
     migrationConnection: () => pgMigrationConnection(clientConfig),
     ping: async () => {
-      await pool.query('SELECT 1');
+      await probe.query('SELECT 1');
     },
-    closeDriver: () => pool.end(),
+    closeDriver: async () => {
+      await Promise.all([pool.end(), probe.end()]);
+    },
+    // An interactive transaction waits for its connection as long as any other query does.
+    transactionOptions: { maxWait: options.connectTimeoutMs },
   });
 }

@@ -1,6 +1,7 @@
 import type { User } from '../generated/prisma/client';
 import type { AppContext } from '../context';
 import { requireViewer } from '../auth/viewer';
+import { retryOnConflict } from '../db/retry';
 import { badUserInput, notFound } from '../graphql/errors';
 import type { Connection, PageArgs } from '../shared/connection';
 import { fromGlobalId } from '../shared/global-id';
@@ -15,18 +16,21 @@ export async function follow(ctx: AppContext, userId: string): Promise<User> {
   const followeeId = fromGlobalId('User', userId, 'userId');
   if (followeeId === viewer.id) throw badUserInput('userId', 'You cannot follow yourself.');
   // Selecting the followee in the same statement makes an unknown user insert nothing rather
-  // than fail on the foreign key; the re-read below then reports NOT_FOUND.
-  await ctx.prisma.$executeRaw`
-    INSERT INTO follows (follower_id, followee_id)
-    SELECT ${viewer.id}::bigint, u.id FROM users u WHERE u.id = ${followeeId}
-    ON CONFLICT DO NOTHING`;
+  // than fail on the foreign key; the re-read below then reports NOT_FOUND. The counter
+  // trigger locks both users' rows, so A following B while B follows A can deadlock: retried.
+  await retryOnConflict(
+    () => ctx.prisma.$executeRaw`
+      INSERT INTO follows (follower_id, followee_id)
+      SELECT ${viewer.id}::bigint, u.id FROM users u WHERE u.id = ${followeeId}
+      ON CONFLICT DO NOTHING`,
+  );
   return reloadAfterWrite(ctx, viewer.id, followeeId);
 }
 
 export async function unfollow(ctx: AppContext, userId: string): Promise<User> {
   const viewer = requireViewer(ctx);
   const followeeId = fromGlobalId('User', userId, 'userId');
-  await ctx.prisma.follow.deleteMany({ where: { followerId: viewer.id, followeeId } });
+  await retryOnConflict(() => ctx.prisma.follow.deleteMany({ where: { followerId: viewer.id, followeeId } }));
   return reloadAfterWrite(ctx, viewer.id, followeeId);
 }
 

@@ -30,6 +30,19 @@ export const notFound = (what: string): GraphQLError => userError('NOT_FOUND', `
 export const badUserInput = (field: string, message: string): GraphQLError =>
   userError('BAD_USER_INPUT', message, { field });
 
+export const SERVICE_UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable. Try again shortly.';
+
+/**
+ * The database cannot be used right now (see isDatabaseUnavailable). Not a contract code for
+ * services to throw: the server maps such failures to it wherever they surface, and answers
+ * HTTP 503 when it happens before execution.
+ */
+export const serviceUnavailable = (cause: unknown): GraphQLError =>
+  new GraphQLError(SERVICE_UNAVAILABLE_MESSAGE, {
+    originalError: cause instanceof Error ? cause : undefined,
+    extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+  });
+
 export const rateLimited = (retryAfterSeconds: number): GraphQLError =>
   userError('RATE_LIMITED', `Too many attempts. Try again in ${retryAfterSeconds} seconds.`, {
     retryAfterSeconds,

@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { EXPECTED_CODES } from './errors';
+import { isDatabaseUnavailable } from '../db/errors';
+import { EXPECTED_CODES, SERVICE_UNAVAILABLE_MESSAGE } from './errors';
 
 // Apollo's own codes for requests that never executed: safe to show as they are.
 const REQUEST_CODES = new Set([
@@ -20,7 +21,16 @@ export const INTERNAL_ERROR_MESSAGE = 'Internal server error.';
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.code;
-  void error;
+  // The database is down, restarting or out of free connections: the operation was not
+  // half-written and the client may retry. Said generically; the cause is in the log.
+  if (isDatabaseUnavailable(error)) {
+    return {
+      message: SERVICE_UNAVAILABLE_MESSAGE,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    };
+  }
   if (typeof code === 'string' && (EXPECTED_CODES.has(code) || REQUEST_CODES.has(code))) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     void _stacktrace;

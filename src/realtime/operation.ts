@@ -9,30 +9,40 @@ import {
   type ExecutionArgs,
   type GraphQLFormattedError,
   type GraphQLSchema,
+  type ValidationRule,
 } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import type { Logger } from 'pino';
+import { checkOperationCost } from '../graphql/cost';
 import { formatError } from '../graphql/format-error';
-import { validationRules } from '../graphql/validation-rules';
+
+export interface OperationRules {
+  hideSuggestions: boolean;
+  /** from `validationRules(config)`, as Apollo is given them */
+  validationRules: ValidationRule[];
+  maxTokens: number;
+  maxCost: number;
+}
 
 /**
  * Turns a graphql-ws `subscribe` message into execution arguments, holding it to the same rules
- * as an HTTP operation (Apollo, which applies them there, never sees WebSocket traffic), or
- * into the errors to answer with; no resolver runs for a refused document.
+ * as an HTTP operation (Apollo, which applies them there, never sees WebSocket traffic): token
+ * limit, validation with the operation limits, cost limit. Or into the errors to answer with;
+ * no resolver runs for a refused document.
  */
 export function prepareOperation(
   schema: GraphQLSchema,
   payload: SubscribePayload,
-  options: { hideSuggestions: boolean },
+  options: OperationRules,
 ): ExecutionArgs | GraphQLError[] {
   let document: DocumentNode;
   try {
-    document = parse(payload.query);
+    document = parse(payload.query, { maxTokens: options.maxTokens });
   } catch (error) {
     if (error instanceof GraphQLError) return [requestError(error, 'GRAPHQL_PARSE_FAILED', options)];
     throw error;
   }
-  const invalid = validate(schema, document, [...specifiedRules, ...validationRules]);
+  const invalid = validate(schema, document, [...specifiedRules, ...options.validationRules]);
   if (invalid.length > 0) return invalid.map((e) => requestError(e, 'GRAPHQL_VALIDATION_FAILED', options));
   const operation = getOperationAST(document, payload.operationName);
   // Queries and mutations go over HTTP, where CSRF prevention, masking and logging apply.
@@ -45,6 +55,15 @@ export function prepareOperation(
   }
   const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
   if (variables.errors) return variables.errors.map((e) => requestError(e, 'BAD_USER_INPUT', options));
+  try {
+    checkOperationCost(schema, document, operation, payload.variables ?? undefined, options.maxCost);
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    // as on HTTP, where Apollo turns `http` into the response status
+    const { http: _http, ...extensions } = error.extensions;
+    void _http;
+    return [new GraphQLError(error.message, { extensions })];
+  }
   return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
 }
 

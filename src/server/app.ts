@@ -3,10 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import cors from 'cors';
 import express from 'express';
 import type { AppContext, AppServices } from '../context';
@@ -17,9 +15,13 @@ import { contextFor, requestIdFrom } from './request-context';
 import { createPubSub } from '../realtime/pubsub';
 import { attachWebSocketServer } from './websocket';
 import { validationRules } from '../graphql/validation-rules';
+import { withRateLimits } from '../security/limited-mutations';
+import { createRateLimits } from '../security/rate-limits';
+import { operationGuardPlugin } from './operation-guard';
+import { handleTransportErrors } from './transport-errors';
 import type { RealtimeHub } from '../realtime/hub';
 
-export interface AppOptions extends Omit<AppServices, 'events'> {
+export interface AppOptions extends Omit<AppServices, 'events' | 'limits'> {
   /** true when the database answers; backs /readyz */
   ping: () => Promise<void>;
 }
@@ -45,10 +47,13 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
     log: options.log,
     passwords: options.passwords,
     events: pubsub,
+    limits: await createRateLimits(config, log),
   };
-  const schema = buildSchema();
+  const schema = withRateLimits(buildSchema());
   const app = express();
   app.disable('x-powered-by');
+  // Decides req.ip, the client address that per-address limits count (see TRUST_PROXY).
+  app.set('trust proxy', config.TRUST_PROXY);
   const server = http.createServer(app);
   // Idle keep-alive connections outlive the client's (and a load balancer's, typically 60 s)
   // idle timeout, so a client never sends a request on a socket the server is closing.
@@ -59,21 +64,29 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
   const apollo = new ApolloServer<AppContext>({
     schema,
     formatError,
-    validationRules,
+    validationRules: validationRules(config),
+    // Counted by graphql-js's lexer: an over-long document is refused before it is even parsed
+    // whole, let alone validated.
+    parseOptions: { maxTokens: config.MAX_TOKENS },
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.isProduction,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts owns the signals: it stops the server, then the database, then exits. Apollo's
+    // own handler would stop concurrently and re-raise the signal.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({
         httpServer: server,
         stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS,
       }),
       { serverWillStart: async () => ({ drainServer: () => websocket.close() }) },
-      config.isProduction && !config.introspection
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true }),
+      // Sandbox needs introspection: both are on outside production, off in it by default.
+      config.introspection
+        ? ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true })
+        : ApolloServerPluginLandingPageDisabled(),
+      operationGuardPlugin(config),
       loggingPlugin,
     ],
   });
@@ -82,8 +95,11 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Set once stop() begins: readiness then fails so a load balancer stops routing here.
+  let stopping: Promise<void> | undefined;
   app.get('/readyz', async (_req, res) => {
     try {
+      if (stopping) throw new Error('shutting down');
       await withTimeout(options.ping(), READY_TIMEOUT_MS);
       res.json({ status: 'ready' });
     } catch (error) {
@@ -94,14 +110,19 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
   app.use(
     '/graphql',
     cors<cors.CorsRequest>({ origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false }),
-    express.json({ limit: '100kb' }),
+    express.json({ limit: config.HTTP_MAX_BODY_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdFrom(req.headers['x-request-id']);
         res.setHeader('x-request-id', requestId);
-        return contextFor(services, req.headers.authorization, requestId);
+        return contextFor(services, {
+          authorization: req.headers.authorization,
+          requestId,
+          clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        });
       },
     }),
+    handleTransportErrors(log),
   );
 
   await new Promise<void>((resolve, reject) => {
@@ -111,7 +132,6 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
   const actualPort = (server.address() as AddressInfo).port;
   log.info({ port: actualPort }, `Shutter listening on http://localhost:${actualPort}/graphql`);
 
-  let stopping: Promise<void> | undefined;
   return {
     server,
     port: actualPort,
@@ -121,6 +141,7 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
       (stopping ??= (async () => {
         await apollo.stop();
         await pubsub.close();
+        await services.limits.close();
       })()),
   };
 }

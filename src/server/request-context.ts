@@ -3,6 +3,9 @@ import { GraphQLError } from 'graphql';
 import { authenticate } from '../auth/sessions';
 import { bearerToken } from '../auth/tokens';
 import { createContext, type AppContext, type AppServices } from '../context';
+import { createLoaders } from '../loaders';
+import { isDatabaseUnavailable } from '../db/errors';
+import { serviceUnavailable } from '../graphql/errors';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -11,27 +14,50 @@ export function requestIdFrom(header: unknown): string {
   return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
+// On the context itself (Apollo hands resolvers a shallow copy, which keeps symbol keys).
+const PENDING_TOKEN = Symbol('pendingToken');
+type PendingContext = AppContext & { [PENDING_TOKEN]?: string };
+
 /**
- * Builds the context of one operation from its Authorization value. No token: anonymous. A
- * token that is malformed, unknown, expired or revoked fails the whole request with
- * UNAUTHENTICATED (HTTP 401) rather than silently downgrading to anonymous, so a client
- * learns at once that it must log in again.
+ * Builds the context of one HTTP operation: anonymous until `authenticateRequest` has checked
+ * its Authorization value, which the operation guard does once the document has passed every
+ * limit, so that a refused operation costs no database work at all.
  */
-export async function contextFor(
+export function contextFor(
   services: AppServices,
-  authorization: unknown,
-  requestId: string,
-): Promise<AppContext> {
-  const log = services.log.child({ requestId });
-  const token = bearerToken(authorization);
-  let viewer = null;
-  if (token !== null) {
-    viewer = token === 'malformed' ? null : await authenticate(services.prisma, token);
-    if (!viewer) {
-      throw new GraphQLError('Invalid or expired token.', {
-        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-      });
-    }
+  request: { authorization: unknown; requestId: string; clientAddress: string },
+): AppContext {
+  const log = services.log.child({ requestId: request.requestId });
+  const ctx: PendingContext = createContext(services, { ...request, viewer: null, log });
+  const token = bearerToken(request.authorization);
+  if (token !== null) ctx[PENDING_TOKEN] = token;
+  return ctx;
+}
+
+/**
+ * Turns the request's token into its viewer. No token: anonymous. A token that is malformed,
+ * unknown, expired or revoked fails the whole request with UNAUTHENTICATED (HTTP 401) rather
+ * than silently downgrading to anonymous, so a client learns at once that it must log in again.
+ */
+export async function authenticateRequest(ctx: PendingContext): Promise<void> {
+  const token = ctx[PENDING_TOKEN];
+  if (token === undefined) return;
+  delete ctx[PENDING_TOKEN];
+  const viewer = token === 'malformed' ? null : await authenticateOr503(ctx, token);
+  if (!viewer) {
+    throw new GraphQLError('Invalid or expired token.', {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    });
   }
-  return createContext(services, { requestId, viewer, log });
+  ctx.viewer = viewer;
+  ctx.loaders = createLoaders(ctx.prisma, viewer.id);
+}
+
+/** A database outage while checking the token is the server's problem: HTTP 503, not 500. */
+async function authenticateOr503(ctx: AppContext, token: string) {
+  try {
+    return await authenticate(ctx.prisma, token);
+  } catch (error) {
+    throw isDatabaseUnavailable(error) ? serviceUnavailable(error) : error;
+  }
 }

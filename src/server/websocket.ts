@@ -8,15 +8,18 @@ import { authenticate } from '../auth/sessions';
 import { bearerToken } from '../auth/tokens';
 import type { Config } from '../config';
 import { createContext, type AppContext, type AppServices, type Viewer } from '../context';
+import { isDatabaseUnavailable } from '../db/errors';
 import { SocketsPerUser } from '../realtime/connections';
 import type { SubscriptionContext } from '../realtime/context';
 import { subscribePerEvent } from '../realtime/execute';
 import { createRealtimeHub } from '../realtime/hub';
-import { formatErrors, prepareOperation } from '../realtime/operation';
+import { validationRules } from '../graphql/validation-rules';
+import { formatErrors, prepareOperation, type OperationRules } from '../realtime/operation';
 import type { PubSub } from '../realtime/pubsub';
 import { requestIdFrom } from './request-context';
 
 const POLICY_VIOLATION = 1008;
+const TRY_AGAIN_LATER = 1013;
 
 type SocketExtra = {
   socket: WebSocket;
@@ -42,6 +45,12 @@ export function attachWebSocketServer(
   // A message over the cap closes the socket with 1009 (ws); the default would be 100 MiB.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.WS_MAX_PAYLOAD_BYTES });
   const sockets = new SocketsPerUser(config.WS_MAX_SOCKETS_PER_USER);
+  const operationRules: OperationRules = {
+    hideSuggestions: config.isProduction,
+    validationRules: validationRules(config),
+    maxTokens: config.MAX_TOKENS,
+    maxCost: config.MAX_COST,
+  };
   let closing = false;
 
   // The upgrade is checked here rather than in ws's verifyClient, as the ws docs recommend.
@@ -67,10 +76,14 @@ export function attachWebSocketServer(
         if (Object.keys(ctx.subscriptions).length > config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET) {
           return [tooManySubscriptions(config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET)];
         }
-        return prepareOperation(schema, payload, { hideSuggestions: config.isProduction });
+        return prepareOperation(schema, payload, operationRules);
       },
       context: (ctx): SubscriptionContext => ({
-        ...createContext(services, { requestId: requestIdFrom(undefined), viewer: ctx.extra.viewer ?? null }),
+        ...createContext(services, {
+          requestId: requestIdFrom(undefined),
+          viewer: ctx.extra.viewer ?? null,
+          clientAddress: ctx.extra.request.socket.remoteAddress ?? 'unknown',
+        }),
         realtime,
         closeSocket: (code, reason) => ctx.extra.socket.close(code, reason),
       }),
@@ -119,7 +132,16 @@ async function authenticateSocket(
     ctx.extra.viewer = null;
     return true;
   }
-  const viewer = token === 'malformed' ? null : await authenticate(services.prisma, token);
+  let viewer: Viewer | null = null;
+  try {
+    if (token !== 'malformed') viewer = await authenticate(services.prisma, token);
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    // Not the client's fault and not worth a 4500 with the driver's message: try again later.
+    services.log.warn({ err: error }, 'database unavailable while authenticating a socket');
+    ctx.extra.socket.close(TRY_AGAIN_LATER, 'Service unavailable');
+    return false;
+  }
   if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
   if (!sockets.tryOpen(viewer.id)) {
     // The first close wins: ws ignores the 4403 graphql-ws sends after this.

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { PasswordHasher } from '../../src/auth/passwords';
 import { parseConfig, type Config } from '../../src/config';
 import { startApp, type RunningApp } from '../../src/server/app';
 import { createLogger } from '../../src/server/logger';
 import { createTestDatabase, type TestDatabase } from './database';
+import { TEST_LIMITS } from './env';
 
 export interface GraphQLErrorBody {
   message: string;
@@ -14,6 +16,7 @@ export interface GraphQLResponse<T> {
   status: number;
   data: T;
   errors?: GraphQLErrorBody[];
+  extensions?: Record<string, any>;
   /** the raw response text, for "never contains ..." checks */
   text: string;
 }
@@ -27,6 +30,8 @@ export interface TestApp {
   readonly db: TestDatabase;
   readonly app: RunningApp;
   readonly config: Config;
+  /** the app's password hasher (tests watch its hash queue) */
+  readonly passwords: PasswordHasher;
   readonly url: string;
   /** POSTs one operation to /graphql, as a client would. */
   gql<T = any>(
@@ -48,7 +53,14 @@ export async function startTestApp(
 ): Promise<TestApp> {
   // A given database (e.g. shared by two instances) belongs to the caller, who closes it.
   const db = sharedDb ?? (await createTestDatabase());
-  const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...env });
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    ...TEST_LIMITS,
+    // Test files share one Redis in CI; each app counts on its own unless told otherwise.
+    RATE_LIMIT_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}`,
+    ...env,
+  });
   const log = createLogger(config);
   const passwords = PasswordHasher.fromConfig(config);
   const app = await startApp({ config, log, prisma: db.prisma, passwords, ping: db.ping }, 0, '127.0.0.1');
@@ -56,6 +68,7 @@ export async function startTestApp(
     db,
     app,
     config,
+    passwords,
     url: app.url,
     gql: (query, variables, options) => postGraphQL(app.url, query, variables, options),
     async stop() {
@@ -75,8 +88,8 @@ export async function postGraphQL<T>(
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   const text = await res.text();
-  const body = JSON.parse(text) as { data: T; errors?: GraphQLErrorBody[] };
-  return { status: res.status, data: body.data, errors: body.errors, text };
+  const body = JSON.parse(text) as { data: T; errors?: GraphQLErrorBody[]; extensions?: Record<string, any> };
+  return { status: res.status, data: body.data, errors: body.errors, extensions: body.extensions, text };
 }
 
 /** The error codes of a response, in order, e.g. ['BAD_USER_INPUT']. */

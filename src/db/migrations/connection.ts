@@ -33,7 +33,11 @@ export function pgliteMigrationConnection(pglite: PGlite): MigrationConnection {
 export async function pgMigrationConnection(config: pg.ClientConfig): Promise<MigrationConnection> {
   // No statement timeout: an index build or a backfill may rightly outlast the app's
   // per-query limit, and Prisma's own engine sets none either.
-  const client = new pg.Client({ ...config, statement_timeout: undefined });
+  const client = new pg.Client({
+    ...config,
+    statement_timeout: undefined,
+    idle_in_transaction_session_timeout: undefined,
+  });
   // A dropped connection also fails the pending query; the listener only keeps an idle
   // 'error' event from crashing the process.
   client.on('error', () => {});

@@ -1,0 +1,136 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+import type { Config, RateLimit } from '../config';
+import { rateLimited } from '../graphql/errors';
+
+/** The per-user (or, for signUp, per-address) limits, one per limited mutation. */
+export const ACTION_LIMITS = {
+  signUp: 'RATE_LIMIT_SIGN_UP',
+  createPost: 'RATE_LIMIT_CREATE_POST',
+  addComment: 'RATE_LIMIT_ADD_COMMENT',
+  likePost: 'RATE_LIMIT_LIKE_POST',
+  follow: 'RATE_LIMIT_FOLLOW',
+} as const satisfies Record<string, keyof Config>;
+
+export type LimitedAction = keyof typeof ACTION_LIMITS;
+
+export interface RateLimits {
+  /** Spends one attempt of `action` for `key`; RATE_LIMITED when none is left in the window. */
+  consume(action: LimitedAction, key: string): Promise<void>;
+  /** Failed-login throttling: see LoginAttempt. */
+  beginLogin(clientAddress: string): Promise<LoginAttempt>;
+  close(): Promise<void>;
+}
+
+/**
+ * One logIn attempt. It counts before the password is checked (so concurrent requests and
+ * aliases in one request each count, and a throttled attempt costs no hash), against the
+ * client address first and then the account; a success gives the address its attempt back
+ * and clears the account's count, so only failures add up.
+ */
+export interface LoginAttempt {
+  /** `account` identifies the account tried (its id, or the login when there is none). */
+  forAccount(account: string): Promise<void>;
+  succeeded(): Promise<void>;
+}
+
+type Limiter = RateLimiterAbstract | null;
+
+/**
+ * Limiter state lives in memory, or in Redis when REDIS_URL is set so that every instance
+ * counts against the same budget. Should Redis be unreachable, each instance falls back to its
+ * own in-memory count (rate-limiter-flexible's insurance limiter) rather than failing requests.
+ */
+export async function createRateLimits(config: Config, log: Logger): Promise<RateLimits> {
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, log) : null;
+  const limiter = (name: string, limit: RateLimit | null): Limiter => {
+    if (!limit) return null;
+    const options = {
+      points: limit.points,
+      duration: limit.seconds,
+      keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}:${name}`,
+    };
+    if (!redis) return new RateLimiterMemory(options);
+    return new RateLimiterRedis({
+      ...options,
+      storeClient: redis,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory(options),
+    });
+  };
+
+  const actions = Object.fromEntries(
+    Object.entries(ACTION_LIMITS).map(([action, setting]) => [action, limiter(action, config[setting])]),
+  ) as Record<LimitedAction, Limiter>;
+  const byAddress = limiter('login-address', config.RATE_LIMIT_LOGIN_ADDRESS);
+  const byAccount = limiter('login-account', config.RATE_LIMIT_LOGIN_ACCOUNT);
+
+  return {
+    consume: (action, key) => spend(actions[action], key),
+    async beginLogin(clientAddress) {
+      await spend(byAddress, clientAddress);
+      let account: string | null = null;
+      return {
+        async forAccount(key) {
+          await spend(byAccount, key);
+          account = key;
+        },
+        async succeeded() {
+          await byAddress?.reward(clientAddress, 1);
+          if (account !== null) await byAccount?.delete(account);
+        },
+      };
+    },
+    async close() {
+      redis?.disconnect();
+    },
+  };
+}
+
+async function spend(limiter: Limiter, key: string): Promise<void> {
+  if (!limiter) return;
+  try {
+    await limiter.consume(key);
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) {
+      throw rateLimited(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+    }
+    throw rejection;
+  }
+}
+
+/**
+ * A connection of its own, tuned to never hold a request up: no offline queue and a short
+ * command timeout, so an outage switches to the in-memory fallback at once.
+ */
+async function connectRedis(url: string, log: Logger): Promise<Redis> {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 1_000,
+  });
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (!down) log.error({ err }, 'redis unavailable: rate limits are counted per instance until it is back');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) log.info('redis reachable again: rate limits are shared again');
+    down = false;
+  });
+  // Start counting in Redis from the first request when it is there; never block start-up.
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2_000);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return redis;
+}
