@@ -38,15 +38,16 @@ const pairKey = ([a, b]: Pair) => `${a}:${b}`;
  */
 const eventBatching = { batchScheduleFn: (dispatch: () => void) => setImmediate(dispatch) };
 
-function pairExistsLoader(fetch: (as: bigint[], bs: bigint[]) => Promise<{ a: bigint; b: bigint }[]>) {
-  return new DataLoader<Pair, boolean, string>(
+/** A loader of the row, if any, for each pair: its `value`, or null when there is none. */
+function pairLoader<T>(fetch: (as: bigint[], bs: bigint[]) => Promise<{ a: bigint; b: bigint; value: T }[]>) {
+  return new DataLoader<Pair, T | null, string>(
     async (pairs) => {
       const rows = await fetch(
         pairs.map((p) => p[0]),
         pairs.map((p) => p[1]),
       );
-      const found = new Set(rows.map((row) => pairKey([row.a, row.b])));
-      return pairs.map((pair) => found.has(pairKey(pair)));
+      const found = new Map(rows.map((row) => [pairKey([row.a, row.b]), row.value]));
+      return pairs.map((pair) => found.get(pairKey(pair)) ?? null);
     },
     { ...eventBatching, cacheKeyFn: pairKey },
   );
@@ -55,17 +56,17 @@ function pairExistsLoader(fetch: (as: bigint[], bs: bigint[]) => Promise<{ a: bi
 /** The viewer-dependent relations of one event, asked for every subscriber at once. */
 export function createCrossViewerLoaders(prisma: PrismaClient) {
   return {
-    /** key: (follower, followee) */
-    follows: pairExistsLoader(
+    /** key: (follower, followee); when the follow began, or null */
+    followedAt: pairLoader<Date>(
       (followers, followees) => prisma.$queryRaw`
-        SELECT f.follower_id AS a, f.followee_id AS b
+        SELECT f.follower_id AS a, f.followee_id AS b, f.created_at AS value
         FROM unnest(${bigintArray(followers)}, ${bigintArray(followees)}) AS pair(a, b)
         JOIN follows f ON f.follower_id = pair.a AND f.followee_id = pair.b`,
     ),
     /** key: (user, post) */
-    likes: pairExistsLoader(
+    likes: pairLoader<true>(
       (users, posts) => prisma.$queryRaw`
-        SELECT l.user_id AS a, l.post_id AS b
+        SELECT l.user_id AS a, l.post_id AS b, true AS value
         FROM unnest(${bigintArray(users)}, ${bigintArray(posts)}) AS pair(a, b)
         JOIN likes l ON l.user_id = pair.a AND l.post_id = pair.b`,
     ),
@@ -100,10 +101,12 @@ class ViewerWindow extends DataLoader<bigint, boolean, bigint> {
   }
 }
 
+const exists = async (row: Promise<unknown>): Promise<boolean> => (await row) !== null;
+
 export function viewerLoaders(cross: CrossViewerLoaders, viewerId: bigint): ViewerLoaders {
   return {
-    viewerHasLikedByPostId: new ViewerWindow((postId) => cross.likes.load([viewerId, postId])),
-    viewerFollowsByUserId: new ViewerWindow((userId) => cross.follows.load([viewerId, userId])),
-    followsViewerByUserId: new ViewerWindow((userId) => cross.follows.load([userId, viewerId])),
+    viewerHasLikedByPostId: new ViewerWindow((postId) => exists(cross.likes.load([viewerId, postId]))),
+    viewerFollowsByUserId: new ViewerWindow((userId) => exists(cross.followedAt.load([viewerId, userId]))),
+    followsViewerByUserId: new ViewerWindow((userId) => exists(cross.followedAt.load([userId, viewerId]))),
   };
 }

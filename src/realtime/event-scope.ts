@@ -88,8 +88,14 @@ export class EventScope {
     return viewer === null || this.cross.liveSession.load(viewer.sessionId);
   }
 
-  async follows(followerId: bigint, followeeId: bigint): Promise<boolean> {
-    return this.cross.follows.load([followerId, followeeId]);
+  /**
+   * Whether `followerId` already followed `followeeId` at `time`. Judged by the follow's own
+   * timestamp, not by whether it exists when the event arrives: with Redis in between, a follow
+   * made just after a post may already be there when the post's event is delivered.
+   */
+  async followedAt(followerId: bigint, followeeId: bigint, time: Date): Promise<boolean> {
+    const since = await this.cross.followedAt.load([followerId, followeeId]);
+    return since !== null && since.getTime() < time.getTime();
   }
 }
 

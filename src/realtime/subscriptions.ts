@@ -12,14 +12,18 @@ const FORBIDDEN = 4403;
 
 /**
  * postCreated: posts by the accounts the viewer follows at the time of posting, and the
- * viewer's own. The follow is checked when the event arrives, never from a list cached at
- * subscribe time, so a follow or unfollow applies to live subscriptions at once.
+ * viewer's own. The follow is read when the event arrives, never from a list cached at
+ * subscribe time, so a follow or unfollow applies to live subscriptions at once; a follow
+ * made after the post (even one that reaches the database before the event reaches this
+ * instance) does not bring it.
  */
 export function newPostsForViewer(ctx: AppContext): Promise<AsyncIterable<EventEnvelope<Post>>> {
   const viewer = requireViewer(ctx);
   const subscriber = asSubscriptionContext(ctx);
   return filtered<Post>(subscriber, TRIGGERS.postCreated, ({ scope, payload: post }) =>
-    post.authorId === viewer.id ? Promise.resolve(true) : scope.follows(viewer.id, post.authorId),
+    post.authorId === viewer.id
+      ? Promise.resolve(true)
+      : scope.followedAt(viewer.id, post.authorId, post.createdAt),
   );
 }
 
