@@ -1,9 +1,17 @@
-import type { Post, User } from '../generated/prisma/client';
+import type { Media, Post, User } from '../generated/prisma/client';
 import type { AppContext } from '../context';
 import { requireViewer } from '../auth/viewer';
 import type { Connection, PageArgs } from '../shared/connection';
 import { EXPLORE, FEED } from './keysets';
+import { userColumns, userFromRow } from '../users/columns';
 import { postColumns } from './post-rows';
+
+/** A feed row: the post, its author (columns prefixed "author."), its media and the viewer's like. */
+type FeedRow = Post &
+  Record<`author.${string}`, unknown> & {
+    media: Omit<Media, 'postId'>[];
+    viewerHasLiked: boolean;
+  };
 
 /**
  * The home feed: posts by the accounts the viewer follows and the viewer's own, newest first.
@@ -12,13 +20,23 @@ import { postColumns } from './post-rows';
  * fetched. The cost is bounded by the number of accounts followed however old or sparse their
  * posts are; filtering all posts newest first instead scans the whole table for a viewer who
  * follows only quiet accounts (250 ms vs 1 ms on 500k posts; 2.5 ms for 200 active accounts).
+ *
+ * A feed page always shows each post's author, photos and like button, so the same statement
+ * returns them and hands them to the request's loaders: three fewer round trips per page
+ * (bench: 6 statements per feed request down to 3).
  */
 export async function feed(ctx: AppContext, args: PageArgs): Promise<Connection<Post>> {
   const viewer = requireViewer(ctx);
   const page = FEED.parse(args);
   const limit = page.first + 1;
-  const rows = await ctx.prisma.$queryRaw<Post[]>`
-    SELECT ${postColumns('p')}
+  const rows = await ctx.prisma.$queryRaw<FeedRow[]>`
+    SELECT ${postColumns('p')}, ${userColumns('u', 'author.')},
+      coalesce((
+        SELECT json_agg(json_build_object('position', m.position, 'url', m.url, 'altText', m.alt_text,
+                                          'width', m.width, 'height', m.height) ORDER BY m.position)
+        FROM post_media m WHERE m.post_id = p.id
+      ), '[]') AS media,
+      EXISTS (SELECT 1 FROM likes l WHERE l.user_id = ${viewer.id} AND l.post_id = p.id) AS "viewerHasLiked"
     FROM (
       SELECT k.id
       FROM (
@@ -35,8 +53,32 @@ export async function feed(ctx: AppContext, args: PageArgs): Promise<Connection<
       LIMIT ${limit}
     ) AS page
     JOIN posts p ON p.id = page.id
+    JOIN users u ON u.id = p.author_id
     ORDER BY ${FEED.sqlOrderBy('p')}`;
-  return FEED.connection(rows, page.first);
+  return FEED.connection(
+    rows.map((row) => primeLoaders(ctx, row)),
+    page.first,
+  );
+}
+
+/** Hands a feed row's author, media and like to the request's loaders; returns the post. */
+function primeLoaders(ctx: AppContext, row: FeedRow): Post {
+  const post: Post = {
+    id: row.id,
+    authorId: row.authorId,
+    caption: row.caption,
+    createdAt: row.createdAt,
+    editedAt: row.editedAt,
+    likeCount: row.likeCount,
+    commentCount: row.commentCount,
+  };
+  ctx.loaders.userById.prime(post.authorId, userFromRow(row, 'author.'));
+  ctx.loaders.mediaByPostId.prime(
+    post.id,
+    row.media.map((m) => ({ ...m, postId: post.id })),
+  );
+  ctx.loaders.viewerHasLikedByPostId?.prime(post.id, row.viewerHasLiked);
+  return post;
 }
 
 /** Every post, newest first, through the (created_at DESC, id DESC) index. */

@@ -1,0 +1,315 @@
+/**
+ * Deterministic benchmark datasets, generated set-based inside PostgreSQL (generate_series and
+ * INSERT ... SELECT, never one insert per row). Every pseudo-random choice is a hash of the
+ * row's key and a salt (hashint8extended), so a dataset is the same on every run and machine.
+ *
+ * Bulk load: the schema comes from the project's migrations; then the loaded tables' indexes,
+ * keys and foreign keys are dropped (their definitions saved from the catalog), the triggers
+ * are bypassed (session_replication_role = replica) and the counters are written directly, and
+ * everything is put back exactly as it was afterwards. All of it runs in one transaction that
+ * starts with TRUNCATE, so with wal_level=minimal the rows skip the WAL.
+ */
+import pg from 'pg';
+
+export interface DatasetSpec {
+  name: string;
+  users: number;
+  posts: number;
+  /** follows in total: celebrities' followers + heavy followers' follows + random ones */
+  follows: number;
+  /** users 1..celebrities are followed by about `celebrityFollowers` users each */
+  celebrities: number;
+  celebrityFollowers: number;
+  /** the last `heavyFollowers` users follow `heavyFollowing` accounts each */
+  heavyFollowers: number;
+  heavyFollowing: number;
+  comments: number;
+  likes: number;
+  /** users given a session (the harness's viewers), drawn uniformly... */
+  viewers: number;
+  /** ...plus this share of the heavy followers */
+  heavyViewerShare: number;
+}
+
+export const DATASETS: Record<string, DatasetSpec> = {
+  smoke: {
+    name: 'smoke',
+    users: 500,
+    posts: 5_000,
+    follows: 10_000,
+    celebrities: 2,
+    celebrityFollowers: 250,
+    heavyFollowers: 5,
+    heavyFollowing: 100,
+    comments: 15_000,
+    likes: 25_000,
+    viewers: 100,
+    heavyViewerShare: 0.4,
+  },
+  S: {
+    name: 'S',
+    users: 10_000,
+    posts: 100_000,
+    follows: 200_000,
+    celebrities: 3,
+    celebrityFollowers: 5_000,
+    heavyFollowers: 50,
+    heavyFollowing: 500,
+    comments: 300_000,
+    likes: 500_000,
+    viewers: 1_000,
+    heavyViewerShare: 0.2,
+  },
+  M: {
+    name: 'M',
+    users: 100_000,
+    posts: 1_000_000,
+    follows: 2_000_000,
+    celebrities: 5,
+    celebrityFollowers: 50_000,
+    heavyFollowers: 200,
+    heavyFollowing: 1_000,
+    comments: 3_000_000,
+    likes: 10_000_000,
+    viewers: 2_000,
+    heavyViewerShare: 0.1,
+  },
+};
+
+/** Every user's password; its argon2id hash is computed once and shared by all users. */
+export const BENCH_PASSWORD = 'bench-password';
+/** The data spans the year before this instant (fixed, so the data is reproducible). */
+const END = '2026-11-01 00:00:00+00';
+/** Primes coprime to the user counts: strides that enumerate distinct users. */
+const STRIDES = [7919, 7927, 7933, 7937, 7949, 7951, 7963, 7993];
+const LOADED_TABLES = ['users', 'sessions', 'posts', 'post_media', 'comments', 'likes', 'follows'];
+const LOREM =
+  'Golden hour on the harbour again. Nothing beats the light just before the rain, ' +
+  'the ferries crossing, gulls everywhere and a coffee that went cold while I waited for ' +
+  'the clouds to open. Shot on a borrowed lens, barely edited. More from this walk soon, ' +
+  'and yes the dog made it into half of them. #nofilter #citylights #weekend #film #travel';
+
+/** Session token of a viewer: deterministic, so the harness can recompute it. */
+export const viewerToken = (userId: number | bigint) => `benchtoken_${String(userId).padStart(12, '0')}`;
+
+export interface Generated {
+  seconds: number;
+  steps: Record<string, number>;
+  counts: Record<string, number>;
+}
+
+/** Number of items per parent: geometric, with exactly `mean` as its expectation. */
+const geometric = (salt: number, key: string, mean: number) =>
+  `floor(-ln(1 - pg_temp.bench_rnd(${key}, ${salt})) / ln(1 + 1.0 / ${mean}))::int`;
+
+export async function generateDataset(
+  url: string,
+  spec: DatasetSpec,
+  passwordHash: string,
+  log: (msg: string) => void,
+): Promise<Generated> {
+  for (const stride of STRIDES) {
+    if (spec.users % stride === 0)
+      throw new Error(`users (${spec.users}) must not be a multiple of ${stride}`);
+  }
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const steps: Record<string, number> = {};
+  const started = performance.now();
+  const step = async (name: string, sql: string, params: unknown[] = []) => {
+    const t0 = performance.now();
+    await db.query(sql, params);
+    steps[name] = Math.round(performance.now() - t0) / 1000;
+    log(`  ${name}: ${steps[name]!.toFixed(1)} s`);
+  };
+  const U = spec.users;
+  const P = spec.posts;
+  try {
+    await db.query(`SET max_parallel_workers_per_gather = 0`); // keeps row order deterministic
+    await db.query(`SET work_mem = '512MB'`);
+    await db.query(`
+      CREATE FUNCTION pg_temp.bench_rnd(k bigint, salt bigint) RETURNS float8
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE
+      AS $$ SELECT ((hashint8extended(k, salt) >> 11) & 9007199254740991)::float8 / 9007199254740992.0 $$`);
+    await db.query('BEGIN');
+    await step('truncate', `TRUNCATE ${LOADED_TABLES.join(', ')}`);
+    const saved = await dropConstraintsAndIndexes(db);
+    await db.query(`SET LOCAL session_replication_role = replica`);
+
+    await step(
+      'users',
+      `INSERT INTO users (id, username, email, password_hash, display_name, bio, avatar_url, created_at, updated_at)
+       SELECT i, 'user' || i, 'user' || i || '@example.com', $1, 'User ' || i,
+              CASE WHEN pg_temp.bench_rnd(i, 1) < 0.6 THEN left($2, 20 + floor(pg_temp.bench_rnd(i, 2) * 130)::int) ELSE '' END,
+              CASE WHEN pg_temp.bench_rnd(i, 3) < 0.8 THEN 'https://cdn.example.com/avatars/' || i || '.jpg' END,
+              t, t
+       FROM generate_series(1, ${U}) i,
+            LATERAL (SELECT timestamptz '${END}' - interval '730 days' + interval '365 days' * pg_temp.bench_rnd(i, 4) AS t) ts`,
+      [passwordHash, LOREM],
+    );
+    // Ids follow time; authors are skewed towards low ids (users 1.. post the most).
+    await step(
+      'posts',
+      `INSERT INTO posts (id, author_id, caption, created_at, like_count, comment_count)
+       SELECT i, 1 + floor(${U} * pg_temp.bench_rnd(i, 10) ^ 1.6)::bigint,
+              left($1, floor(pg_temp.bench_rnd(i, 11) * 200)::int),
+              timestamptz '${END}' - interval '365 days' + interval '365 days' * ((i - 1 + pg_temp.bench_rnd(i, 12)) / ${P}),
+              least(${U - 1}, ${geometric(13, 'i', spec.likes / P)}),
+              ${geometric(14, 'i', spec.comments / P)}
+       FROM generate_series(1, ${P}) i`,
+      [LOREM],
+    );
+    await step(
+      'post_media',
+      `INSERT INTO post_media (post_id, position, url, alt_text, width, height)
+       SELECT i, j, 'https://cdn.example.com/p/' || i || '/' || j || '.jpg',
+              CASE WHEN pg_temp.bench_rnd(i * 16 + j, 52) < 0.2 THEN 'Photo ' || (j + 1) || ' of the walk' END,
+              1080, (ARRAY[1080, 1350, 566])[1 + floor(pg_temp.bench_rnd(i, 53) * 3)::int]
+       FROM generate_series(1, ${P}) i,
+            LATERAL generate_series(0, CASE WHEN pg_temp.bench_rnd(i, 50) < 0.7 THEN 0
+                                            ELSE 1 + floor(pg_temp.bench_rnd(i, 51) * 9)::int END) j`,
+    );
+    // Celebrities: each followed by about celebrityFollowers users. Heavy followers: the last
+    // users follow heavyFollowing distinct accounts each (an arithmetic walk with a prime
+    // stride). The rest: uniform followers, followees skewed to low ids. Duplicates collapse;
+    // ORDER BY k LIMIT gives the exact total, deterministically.
+    const H = spec.heavyFollowers;
+    await step(
+      'follows',
+      `INSERT INTO follows (follower_id, followee_id, created_at)
+       SELECT follower, followee,
+              timestamptz '${END}' - interval '365 days' * pg_temp.bench_rnd(follower * ${U + 1} + followee, 22)
+       FROM (
+         SELECT follower, followee, min(k) AS k FROM (
+           SELECT u AS follower, c AS followee, c * ${U + 1}::bigint + u AS k
+           FROM generate_series(1, ${spec.celebrities}) c, generate_series(1, ${U}) u
+           WHERE pg_temp.bench_rnd(u, 100 + c) < ${spec.celebrityFollowers / (U - 1)}
+           UNION ALL
+           SELECT v, 1 + (floor(pg_temp.bench_rnd(v, 23) * ${U})::bigint + j * (ARRAY[${STRIDES}])[1 + v % ${STRIDES.length}]) % ${U},
+                  ${(spec.celebrities + 1) * (U + 1)}::bigint + v * ${spec.heavyFollowing} + j
+           FROM generate_series(${U - H + 1}, ${U}) v, generate_series(0, ${spec.heavyFollowing - 1}) j
+           UNION ALL
+           SELECT 1 + floor(${U} * pg_temp.bench_rnd(k, 20))::bigint, 1 + floor(${U} * pg_temp.bench_rnd(k, 21) ^ 2)::bigint,
+                  ${(spec.celebrities + 1 + H + 1) * (U + 1) + spec.heavyFollowing * (U + 1)}::bigint + k
+           FROM generate_series(1, ${Math.ceil(spec.follows * 1.2)}) k
+         ) candidates
+         WHERE follower <> followee
+         GROUP BY follower, followee
+         ORDER BY k
+         LIMIT ${spec.follows}
+       ) chosen`,
+    );
+    // Each post's likers: distinct users by an arithmetic walk with a prime stride.
+    await step(
+      'likes',
+      `INSERT INTO likes (user_id, post_id, created_at)
+       SELECT 1 + (floor(pg_temp.bench_rnd(p.id, 30) * ${U})::bigint + j * (ARRAY[${STRIDES}])[1 + p.id % ${STRIDES.length}]) % ${U},
+              p.id, p.created_at + (timestamptz '${END}' - p.created_at) * pg_temp.bench_rnd((p.id << 20) | j, 31) ^ 2
+       FROM posts p, LATERAL generate_series(0, p.like_count - 1) j`,
+    );
+    // Comments are inserted in time order, so ids and heap order follow time as in real life.
+    await step(
+      'comments',
+      `INSERT INTO comments (post_id, author_id, body, created_at)
+       SELECT post_id, author_id, body, created_at FROM (
+         SELECT p.id AS post_id, 1 + floor(${U} * pg_temp.bench_rnd((p.id << 20) | j, 40) ^ 1.3)::bigint AS author_id,
+                left($1, 10 + floor(pg_temp.bench_rnd((p.id << 20) | j, 41) * 110)::int) AS body,
+                p.created_at + (timestamptz '${END}' - p.created_at) * pg_temp.bench_rnd((p.id << 20) | j, 42) ^ 3 AS created_at,
+                j
+         FROM posts p, LATERAL generate_series(0, p.comment_count - 1) j
+       ) c
+       ORDER BY created_at, post_id, j`,
+      [LOREM],
+    );
+    await step(
+      'sessions',
+      `INSERT INTO sessions (user_id, token_hash, created_at, expires_at)
+       SELECT u, sha256(convert_to('benchtoken_' || lpad(u::text, 12, '0'), 'UTF8')), now(), now() + interval '30 days'
+       FROM generate_series(1, ${U}) u
+       WHERE pg_temp.bench_rnd(u, 60) < ${spec.viewers / U}
+          OR (u > ${U - H} AND pg_temp.bench_rnd(u, 61) < ${spec.heavyViewerShare})
+       ORDER BY u`,
+    );
+    await step(
+      'counters',
+      `UPDATE users u SET post_count = coalesce(p.n, 0), follower_count = coalesce(fr.n, 0),
+                          following_count = coalesce(fg.n, 0)
+       FROM users x
+       LEFT JOIN (SELECT author_id AS id, count(*)::int AS n FROM posts GROUP BY 1) p ON p.id = x.id
+       LEFT JOIN (SELECT followee_id AS id, count(*)::int AS n FROM follows GROUP BY 1) fr ON fr.id = x.id
+       LEFT JOIN (SELECT follower_id AS id, count(*)::int AS n FROM follows GROUP BY 1) fg ON fg.id = x.id
+       WHERE u.id = x.id`,
+    );
+    await step(
+      'sequences',
+      `SELECT setval('users_id_seq', ${U}), setval('posts_id_seq', ${P}),
+              setval('comments_id_seq', greatest(1, (SELECT max(id) FROM comments))),
+              setval('sessions_id_seq', greatest(1, (SELECT max(id) FROM sessions)))`,
+    );
+    await db.query(`SET LOCAL session_replication_role = origin`);
+    const t0 = performance.now();
+    await restoreConstraintsAndIndexes(db, saved);
+    steps['indexes and keys'] = Math.round(performance.now() - t0) / 1000;
+    log(`  indexes and keys: ${steps['indexes and keys']!.toFixed(1)} s`);
+    await db.query('COMMIT');
+    await step('vacuum analyze', `VACUUM (FREEZE, ANALYZE) ${LOADED_TABLES.join(', ')}`);
+    // The first VACUUM leaves some freshly loaded tables without all-visible pages (seen on
+    // PostgreSQL 15); a second pass sets them, so index-only scans work as in production.
+    await step('vacuum', `VACUUM ${LOADED_TABLES.join(', ')}`);
+    const { rows: visibility } = await db.query<{ relname: string; relpages: number; relallvisible: number }>(
+      `SELECT relname, relpages, relallvisible FROM pg_class WHERE relname = ANY($1) AND relkind = 'r'`,
+      [LOADED_TABLES],
+    );
+    for (const t of visibility) {
+      if (t.relallvisible < t.relpages * 0.95)
+        log(`  warning: ${t.relname} ${t.relallvisible}/${t.relpages} pages all-visible`);
+    }
+    const counts: Record<string, number> = {};
+    for (const table of LOADED_TABLES) {
+      const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+      counts[table] = Number(rows[0]!.n);
+    }
+    return { seconds: Math.round(performance.now() - started) / 1000, steps, counts };
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await db.end();
+  }
+}
+
+interface SavedSchema {
+  constraints: { table: string; name: string; def: string; type: string }[];
+  indexes: { name: string; def: string }[];
+}
+
+/** Drops the loaded tables' keys, foreign keys and indexes; returns their definitions. */
+async function dropConstraintsAndIndexes(db: pg.Client): Promise<SavedSchema> {
+  const tables = LOADED_TABLES.map((t) => `'${t}'::regclass`).join(', ');
+  const constraints = (
+    await db.query<{ table: string; name: string; def: string; type: string }>(
+      `SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS def, contype AS type
+       FROM pg_constraint WHERE conrelid IN (${tables}) AND contype IN ('p', 'u', 'f')
+       ORDER BY contype = 'f' DESC, conname`,
+    )
+  ).rows;
+  const indexes = (
+    await db.query<{ name: string; def: string }>(
+      `SELECT indexrelid::regclass::text AS name, pg_get_indexdef(indexrelid) AS def
+       FROM pg_index i WHERE indrelid IN (${tables})
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+       ORDER BY 1`,
+    )
+  ).rows;
+  for (const c of constraints) await db.query(`ALTER TABLE ${c.table} DROP CONSTRAINT "${c.name}"`);
+  for (const i of indexes) await db.query(`DROP INDEX ${i.name}`);
+  return { constraints, indexes };
+}
+
+async function restoreConstraintsAndIndexes(db: pg.Client, saved: SavedSchema): Promise<void> {
+  const keys = saved.constraints.filter((c) => c.type !== 'f');
+  const foreign = saved.constraints.filter((c) => c.type === 'f');
+  for (const c of keys) await db.query(`ALTER TABLE ${c.table} ADD CONSTRAINT "${c.name}" ${c.def}`);
+  for (const i of saved.indexes) await db.query(i.def);
+  for (const c of foreign) await db.query(`ALTER TABLE ${c.table} ADD CONSTRAINT "${c.name}" ${c.def}`);
+}

@@ -1,0 +1,124 @@
+/** The measured servers, each in its own process so its CPU and memory can be read alone. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { freePort, ROOT } from '../../test/support/process';
+
+export { freePort, ROOT };
+
+export interface ServerProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly url: string;
+  readonly probePort: number;
+  /** the last 20 kB the process printed */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Abuse limits would turn a benchmark into a test of the limiter; they are switched off
+ * (unknown variables are ignored by older configs).
+ */
+export const SHUTTER_BENCH_ENV: Record<string, string> = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_LOGIN_ACCOUNT: 'off',
+  RATE_LIMIT_LOGIN_ADDRESS: 'off',
+  RATE_LIMIT_SIGN_UP: 'off',
+  RATE_LIMIT_CREATE_POST: 'off',
+  RATE_LIMIT_ADD_COMMENT: 'off',
+  RATE_LIMIT_LIKE_POST: 'off',
+  RATE_LIMIT_FOLLOW: 'off',
+};
+
+/**
+ * GET without keep-alive: an idle socket left open by the harness would delay the server's
+ * graceful shutdown (and with it the CPU profile written at exit).
+ */
+function answers(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode === 200));
+      })
+      .once('error', () => resolve(false));
+  });
+}
+
+async function startNode(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  nodeArgs: string[],
+  readyPath: string,
+  graphqlPath: string,
+): Promise<ServerProcess> {
+  const port = await freePort();
+  const probePort = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', '--import', './bench/probe.ts', script],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, PORT: String(port), BENCH_PROBE_PORT: String(probePort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  child.stderr!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited early:\n${output}`);
+    try {
+      if (await answers(base + readyPath)) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not start:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    name,
+    pid: child.pid!,
+    url: base + graphqlPath,
+    probePort,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** `node --import tsx src/main.ts`, as `npm start` runs it, in production mode. */
+export function startShutter(databaseUrl: string, extraEnv: Record<string, string>, nodeArgs: string[] = []) {
+  return startNode(
+    'shutter',
+    'src/main.ts',
+    { ...SHUTTER_BENCH_ENV, DATABASE_URL: databaseUrl, ...extraEnv },
+    nodeArgs,
+    '/readyz',
+    '/graphql',
+  );
+}
+
+export function startFloorProcess(databaseUrl: string, poolSize: number) {
+  return startNode(
+    'floor',
+    'bench/floor-server.ts',
+    { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(poolSize), NODE_ENV: 'production' },
+    [],
+    '/healthz',
+    '/graphql',
+  );
+}

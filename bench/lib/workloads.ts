@@ -1,0 +1,178 @@
+/**
+ * The benchmark's GraphQL operations and, for each workload, the source of its requests:
+ * request i of a pass is a pure function of i and the dataset, so runs are reproducible.
+ */
+import type { HttpRequest, RequestSource } from './load';
+import { BENCH_PASSWORD, viewerToken, type DatasetSpec } from './dataset';
+
+export const HOME_FEED = `query HomeFeed($after: String) {
+  feed(first: 20, after: $after) {
+    edges {
+      cursor
+      node {
+        id
+        caption
+        createdAt
+        author { id username displayName avatarUrl }
+        media { url altText width height }
+        likeCount
+        commentCount
+        viewerHasLiked
+        comments(first: 3) { edges { node { id body author { username } } } }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const PROFILE = `query Profile($username: String!) {
+  user(username: $username) {
+    id username displayName bio avatarUrl postCount followerCount followingCount viewerIsFollowing
+    posts(first: 12) {
+      edges { node { id likeCount commentCount media { url width height } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
+const POST_DETAIL = `query PostDetail($id: ID!) {
+  post(id: $id) {
+    id caption createdAt editedAt likeCount commentCount viewerHasLiked
+    author { id username avatarUrl viewerIsFollowing }
+    media { url altText width height }
+    comments(first: 20) {
+      edges { cursor node { id body createdAt author { id username avatarUrl } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
+const CREATE_POST = `mutation CreatePost($input: CreatePostInput!) {
+  createPost(input: $input) { id createdAt }
+}`;
+
+const LIKE_POST = `mutation LikePost($postId: ID!) {
+  likePost(postId: $postId) { id likeCount viewerHasLiked }
+}`;
+
+const ADD_COMMENT = `mutation AddComment($input: AddCommentInput!) {
+  addComment(input: $input) { id createdAt }
+}`;
+
+const LOG_IN = `mutation LogIn($input: LogInInput!) {
+  logIn(input: $input) { token user { id username } }
+}`;
+
+export const globalId = (type: 'User' | 'Post' | 'Comment', id: number | bigint) =>
+  Buffer.from(`${type}:${id}`).toString('base64url');
+
+/** A cheap deterministic hash of (i, salt) to [0, 1). */
+function pick(i: number, salt: number): number {
+  let x = (Math.imul(i ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(salt + 0x27d4eb2f, 0xc2b2ae35)) >>> 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d) >>> 0;
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b) >>> 0;
+  x = (x ^ (x >>> 16)) >>> 0;
+  return x / 4294967296;
+}
+const pickInt = (i: number, salt: number, n: number) => Math.floor(pick(i, salt) * n);
+
+export interface WorkloadContext {
+  spec: DatasetSpec;
+  /** user ids that have a session (tokens are viewerToken(id)) */
+  viewers: number[];
+  /** each viewer's page-2 cursor (viewers whose feed has a second page) */
+  secondPageCursors: Map<number, string>;
+  /** differs per pass so passes do not replay the same requests */
+  passSeed: number;
+}
+
+const graphql = (query: string, variables: object, viewer?: number): HttpRequest => ({
+  body: JSON.stringify({ query, variables }),
+  headers: viewer === undefined ? {} : { authorization: `Bearer ${viewerToken(viewer)}` },
+});
+
+export type WorkloadName = 'feed' | 'feedPage2' | 'profile' | 'postDetail' | 'writeMix' | 'logIn';
+
+export const WORKLOADS: Record<
+  WorkloadName,
+  { title: string; source: (ctx: WorkloadContext) => RequestSource }
+> = {
+  feed: {
+    title: 'home feed, page 1 (20 posts, 3 comments each)',
+    source: (ctx) => (i) => graphql(HOME_FEED, { after: null }, viewerOf(ctx, i)),
+  },
+  feedPage2: {
+    title: 'home feed, page 2 by cursor',
+    source: (ctx) => {
+      const viewers = [...ctx.secondPageCursors.keys()];
+      return (i) => {
+        const viewer = viewers[pickInt(i, ctx.passSeed + 1, viewers.length)]!;
+        return graphql(HOME_FEED, { after: ctx.secondPageCursors.get(viewer) }, viewer);
+      };
+    },
+  },
+  profile: {
+    title: 'profile with its first 12 posts',
+    source: (ctx) => (i) =>
+      graphql(
+        PROFILE,
+        { username: `user${1 + pickInt(i, ctx.passSeed + 2, ctx.spec.users)}` },
+        viewerOf(ctx, i),
+      ),
+  },
+  postDetail: {
+    title: 'post detail with 20 comments',
+    source: (ctx) => (i) =>
+      graphql(
+        POST_DETAIL,
+        { id: globalId('Post', 1 + pickInt(i, ctx.passSeed + 3, ctx.spec.posts)) },
+        viewerOf(ctx, i),
+      ),
+  },
+  writeMix: {
+    title: '90% home feed, 10% writes (createPost, likePost, addComment)',
+    source: (ctx) => {
+      const feed = WORKLOADS.feed.source(ctx);
+      return (i) => {
+        const roll = pick(i, ctx.passSeed + 4);
+        if (roll >= 0.1) return feed(i);
+        return writeOf(ctx, i, Math.floor(roll * 30));
+      };
+    },
+  },
+  logIn: {
+    title: 'logIn (argon2id verify + session)',
+    source: (ctx) => (i) =>
+      graphql(LOG_IN, {
+        input: { login: `user${1 + pickInt(i, ctx.passSeed + 5, ctx.spec.users)}`, password: BENCH_PASSWORD },
+      }),
+  },
+};
+
+const viewerOf = (ctx: WorkloadContext, i: number) =>
+  ctx.viewers[pickInt(i, ctx.passSeed, ctx.viewers.length)]!;
+const randomPost = (ctx: WorkloadContext, i: number) =>
+  globalId('Post', 1 + pickInt(i, ctx.passSeed + 6, ctx.spec.posts));
+
+/** One of the three writes, each a third of the time. */
+export function writeOf(ctx: WorkloadContext, i: number, kind: number): HttpRequest {
+  const viewer = viewerOf(ctx, i);
+  if (kind < 10) {
+    return graphql(
+      CREATE_POST,
+      {
+        input: {
+          caption: `Bench post ${ctx.passSeed}/${i}: evening light over the bay`,
+          media: [
+            { url: `https://cdn.example.com/bench/${ctx.passSeed}/${i}.jpg`, width: 1080, height: 1350 },
+          ],
+        },
+      },
+      viewer,
+    );
+  }
+  if (kind < 20) return graphql(LIKE_POST, { postId: randomPost(ctx, i) }, viewer);
+  return graphql(ADD_COMMENT, { input: { postId: randomPost(ctx, i), body: `Lovely shot (${i})` } }, viewer);
+}

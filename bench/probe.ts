@@ -1,0 +1,72 @@
+/**
+ * Preloaded into a measured server (`node --import tsx --import ./bench/probe.ts ...`) when
+ * BENCH_PROBE_PORT is set, so the server under test needs no benchmark code of its own. It
+ * samples the event-loop delay and answers on its own loopback port:
+ *   GET /reset                   starts a new sample window
+ *   GET /metrics                 { eventLoopDelayMs: { p50, p99, max }, rssBytes, heapUsedBytes }
+ *   GET /profile/start           starts the V8 CPU profiler (in this process, no restart)
+ *   GET /profile/stop?file=PATH  stops it and writes the .cpuprofile to PATH
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+const port = Number(process.env.BENCH_PROBE_PORT);
+if (port > 0) {
+  const RESOLUTION_MS = 10;
+  const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  delay.enable();
+  // The histogram holds the time between timer turns: the delay is what exceeds the period.
+  const ms = (ns: number) => Math.max(0, Math.round(ns / 1e4 - RESOLUTION_MS * 100) / 100);
+  let session: Session | null = null;
+
+  const metrics = () => {
+    const memory = process.memoryUsage();
+    return {
+      eventLoopDelayMs: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) },
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+    };
+  };
+
+  const handle = async (url: URL): Promise<unknown> => {
+    switch (url.pathname) {
+      case '/reset':
+        delay.reset();
+        return metrics();
+      case '/metrics':
+        return metrics();
+      case '/profile/start':
+        session = new Session();
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+        return { profiling: true };
+      case '/profile/stop': {
+        if (!session) throw new Error('not profiling');
+        const { profile } = await session.post('Profiler.stop');
+        session.disconnect();
+        session = null;
+        fs.writeFileSync(url.searchParams.get('file')!, JSON.stringify(profile));
+        return { profiling: false };
+      }
+      default:
+        throw new Error(`unknown path ${url.pathname}`);
+    }
+  };
+
+  const probe = http.createServer((req, res) => {
+    handle(new URL(req.url ?? '/', 'http://probe'))
+      .then((body) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(body));
+      })
+      .catch((error: Error) => {
+        res.statusCode = 500;
+        res.end(JSON.stringify({ error: error.message }));
+      });
+  });
+  probe.listen(port, '127.0.0.1');
+  probe.unref();
+}
