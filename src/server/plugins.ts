@@ -33,3 +33,14 @@ export const loggingPlugin: ApolloServerPlugin<AppContext> = {
     };
   },
 };
+
+/** Every response is uncacheable by shared and private caches alike (it may be personal). */
+export const noStorePlugin: ApolloServerPlugin<AppContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};

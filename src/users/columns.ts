@@ -45,5 +45,15 @@ export function userColumns(alias: string, prefix = ''): Prisma.Sql {
 
 /** The user carried by a row selected with `userColumns(alias, prefix)`. */
 export function userFromRow(row: Record<string, unknown>, prefix: string): User {
-  return Object.fromEntries(USER_FIELDS.map((field) => [field, row[prefix + field]])) as User;
+  const columns = prefixedFields(prefix);
+  const user: Record<string, unknown> = {};
+  for (let i = 0; i < USER_FIELDS.length; i++) user[USER_FIELDS[i]!] = row[columns[i]!];
+  return user as User;
+}
+
+const prefixed = new Map<string, readonly string[]>();
+function prefixedFields(prefix: string): readonly string[] {
+  let columns = prefixed.get(prefix);
+  if (!columns) prefixed.set(prefix, (columns = USER_FIELDS.map((field) => prefix + field)));
+  return columns;
 }

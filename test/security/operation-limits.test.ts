@@ -138,6 +138,26 @@ describe('cost', () => {
     expect(small.extensions?.cost.requested).toBeLessThan(1_000);
   });
 
+  it('estimates again when a variable that changes the cost changes, on the same document', async () => {
+    const query = `query ($n: Int!, $deep: Boolean!, $after: String) {
+      explore(first: $n, after: $after) {
+        edges { node { id likedBy(first: $n) @include(if: $deep) { edges { node { id } } } } }
+      }
+    }`;
+    const costOf = async (variables: Record<string, unknown>) => {
+      const res = await app.gql(query, variables);
+      expect(res.errors).toBeUndefined();
+      return res.extensions?.cost.requested as number;
+    };
+    const shallow = await costOf({ n: 5, deep: false });
+    const deep = await costOf({ n: 5, deep: true });
+    const wider = await costOf({ n: 6, deep: true });
+    expect(deep).toBeGreaterThan(shallow);
+    expect(wider).toBeGreaterThan(deep);
+    expect(await costOf({ n: 5, deep: false })).toBe(shallow);
+    expect(await costOf({ n: 5, deep: true, after: null })).toBe(deep);
+  });
+
   it('counts the default page size (20) and lists inside fragments', async () => {
     const res = await refusedOverHttp(`
       { explore { edges { node { ...Likers } } } }

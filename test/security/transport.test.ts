@@ -74,6 +74,13 @@ describe('GET', () => {
     expect(await res.json()).toMatchObject({ data: { viewer: null } });
   });
 
+  it('marks every answer no-store: it may be personal, and no field is cacheable', async () => {
+    const viaGet = await get('{ explore(first: 1) { edges { cursor } } }');
+    const viaPost = await post(JSON.stringify({ query: '{ viewer { id } }' }));
+    const failed = await post(JSON.stringify({ query: '{ nope }' }));
+    for (const res of [viaGet, viaPost, failed]) expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('refuses mutations with 405 and Allow: POST, before any SQL', async () => {
     const { result: res, statements } = await app.db.statements.capture(() =>
       get(
