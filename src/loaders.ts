@@ -16,7 +16,7 @@ export function createLoaders(prisma: PrismaClient, viewerId: bigint | null) {
   return {
     ...users,
     ...createPostLoaders(prisma),
-    ...createCommentLoaders(prisma, users),
+    ...createCommentLoaders(prisma),
     ...createLikeLoaders(prisma, viewerId, users),
     ...createFollowLoaders(prisma, viewerId),
     ...createFeedLoaders(prisma),

@@ -1,9 +1,9 @@
-import type DataLoader from 'dataloader';
-import type { Comment, PrismaClient, User } from '../generated/prisma/client';
-import { createChildPageLoader, keyset, type PageRequest } from '../shared/connection';
+import { Prisma, type Comment, type PrismaClient, type User } from '../generated/prisma/client';
+import { createChildPageLoader, keyset, type Connection, type PageRequest } from '../shared/connection';
+import { carry } from '../shared/fetched-with';
 import { createLoader } from '../shared/loader';
 import { bigintArray } from '../shared/sql';
-import { userColumns, userFromRow } from '../users/columns';
+import { userColumns, userFromJson, userFromRow, userJson, type UserJson } from '../users/columns';
 
 /** A post's comments, oldest first; the index (post_id, created_at, id) serves it. */
 export const commentsOldestFirst = keyset({
@@ -37,35 +37,76 @@ function fetchCommentPages(prisma: PrismaClient) {
     ORDER BY ${commentsOldestFirst.sqlOrderBy('c')}`;
 }
 
-/** The comments of a page, their authors handed to the request's user loader. */
-function withAuthorsPrimed(userById: DataLoader<bigint, User | null>) {
-  return async (rows: CommentRow[]): Promise<Comment[]> =>
-    rows.map((row) => {
-      userById.prime(row.authorId, userFromRow(row, 'author.'));
-      return {
-        id: row.id,
-        postId: row.postId,
-        authorId: row.authorId,
-        body: row.body,
-        createdAt: row.createdAt,
-      };
-    });
+/** What a comment row may carry from the statement that fetched it: its author. */
+export interface CommentFetchedWith {
+  author: User;
 }
 
-export function createCommentLoaders(
-  prisma: PrismaClient,
-  users: { userById: DataLoader<bigint, User | null> },
-) {
+/** The comments of a page, each carrying its author. */
+async function withAuthors(rows: CommentRow[]): Promise<Comment[]> {
+  return rows.map((row) =>
+    carry<Comment, CommentFetchedWith>(
+      { id: row.id, postId: row.postId, authorId: row.authorId, body: row.body, createdAt: row.createdAt },
+      { author: userFromRow(row, 'author.') },
+    ),
+  );
+}
+
+export function createCommentLoaders(prisma: PrismaClient) {
   return {
     commentById: createLoader(
       (ids: readonly bigint[]) => prisma.comment.findMany({ where: { id: { in: [...ids] } } }),
       (comment: Comment) => comment.id,
     ),
     /** Post.comments: a page of each post's comments */
-    commentPageByPostId: createChildPageLoader(
-      commentsOldestFirst,
-      fetchCommentPages(prisma),
-      withAuthorsPrimed(users.userById),
-    ),
+    commentPageByPostId: createChildPageLoader(commentsOldestFirst, fetchCommentPages(prisma), withAuthors),
   };
+}
+
+/** A comment and its author as selected by `firstCommentsJson`. */
+export interface CommentJson {
+  id: string;
+  postId: string;
+  authorId: string;
+  body: string;
+  createdAt: string;
+  author: UserJson;
+}
+
+/**
+ * The first page of a post's comments (`first + 1`, oldest first, with their authors) as one
+ * JSON column of that post's row, for a statement that selects posts (alias `postAlias`) and
+ * already knows the page its caller will ask for. `firstCommentsPage` hands the result to
+ * the post, so Post.comments finds it without a statement of its own.
+ */
+export function firstCommentsJson(postAlias: string, first: number): Prisma.Sql {
+  const post = Prisma.raw(postAlias);
+  return Prisma.sql`coalesce((
+    SELECT json_agg(json_build_object('id', c.id::text, 'postId', c.post_id::text,
+      'authorId', c.author_id::text, 'body', c.body, 'createdAt', c.created_at,
+      'author', ${userJson('cu')}) ORDER BY ${commentsOldestFirst.sqlOrderBy('c')})
+    FROM (
+      SELECT * FROM comments c WHERE c.post_id = ${post}.id
+      ORDER BY ${commentsOldestFirst.sqlOrderBy('c')}
+      LIMIT ${first + 1}
+    ) c
+    JOIN users cu ON cu.id = c.author_id
+  ), '[]')`;
+}
+
+/** The page `firstCommentsJson` selected, each comment carrying its author. */
+export function firstCommentsPage(comments: CommentJson[], first: number): Connection<Comment> {
+  const rows = comments.map((json) =>
+    carry<Comment, CommentFetchedWith>(
+      {
+        id: BigInt(json.id),
+        postId: BigInt(json.postId),
+        authorId: BigInt(json.authorId),
+        body: json.body,
+        createdAt: new Date(json.createdAt),
+      },
+      { author: userFromJson(json.author) },
+    ),
+  );
+  return commentsOldestFirst.connection(rows, first);
 }

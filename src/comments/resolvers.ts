@@ -1,5 +1,8 @@
 import type { Resolvers } from '../generated/graphql';
+import { postFetchedWith } from '../posts/fetched';
+import { fetchedWith } from '../shared/fetched-with';
 import { toGlobalId } from '../shared/global-id';
+import type { CommentFetchedWith } from './loaders';
 import { addComment, deleteComment } from './service';
 
 export const commentResolvers: Resolvers = {
@@ -8,13 +11,18 @@ export const commentResolvers: Resolvers = {
     deleteComment: (_parent, { id }, ctx) => deleteComment(ctx, id),
   },
   Post: {
-    comments: (post, { first, after }, ctx) =>
-      ctx.loaders.commentPageByPostId.load({ parentId: post.id, first, after }),
+    comments: (post, { first, after }, ctx) => {
+      const fetched = postFetchedWith(post)?.firstComments;
+      if (fetched && after == null && first === fetched.first) return fetched.page;
+      return ctx.loaders.commentPageByPostId.load({ parentId: post.id, first, after });
+    },
   },
   // Foreign keys guarantee a comment's post and author exist.
   Comment: {
     id: (comment) => toGlobalId('Comment', comment.id),
     post: async (comment, _args, ctx) => (await ctx.loaders.postById.load(comment.postId))!,
-    author: async (comment, _args, ctx) => (await ctx.loaders.userById.load(comment.authorId))!,
+    author: (comment, _args, ctx) =>
+      fetchedWith<CommentFetchedWith>(comment)?.author ??
+      ctx.loaders.userById.load(comment.authorId).then((user) => user!),
   },
 };

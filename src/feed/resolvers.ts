@@ -3,7 +3,7 @@ import { explore, feed, postsOf } from './service';
 
 export const feedResolvers: Resolvers = {
   Query: {
-    feed: (_parent, args, ctx) => feed(ctx, args),
+    feed: (_parent, args, ctx, info) => feed(ctx, args, info),
     explore: (_parent, args, ctx) => explore(ctx, args),
   },
   User: {

@@ -1,6 +1,7 @@
 import type { Resolvers } from '../generated/graphql';
 import type { Post } from '../generated/prisma/client';
 import { perViewer } from '../graphql/per-viewer';
+import { postFetchedWith } from '../posts/fetched';
 import { likePost, unlikePost } from './service';
 
 export const likeResolvers: Resolvers = {
@@ -10,7 +11,8 @@ export const likeResolvers: Resolvers = {
   },
   Post: {
     viewerHasLiked: perViewer(
-      async (post: Post, _args, ctx) => (await ctx.loaders.viewerHasLikedByPostId?.load(post.id)) ?? false,
+      (post: Post, _args, ctx) =>
+        postFetchedWith(post)?.viewerHasLiked ?? ctx.loaders.viewerHasLikedByPostId?.load(post.id) ?? false,
       false,
     ),
     likedBy: (post, { first, after }, ctx) =>

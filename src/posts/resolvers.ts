@@ -1,5 +1,6 @@
 import type { Resolvers } from '../generated/graphql';
 import { toGlobalId } from '../shared/global-id';
+import { postFetchedWith } from './fetched';
 import { createPost, deletePost, editPost, findPost } from './service';
 
 export const postResolvers: Resolvers = {
@@ -15,7 +16,8 @@ export const postResolvers: Resolvers = {
   Post: {
     id: (post) => toGlobalId('Post', post.id),
     // The foreign key guarantees the author exists.
-    author: async (post, _args, ctx) => (await ctx.loaders.userById.load(post.authorId))!,
-    media: (post, _args, ctx) => ctx.loaders.mediaByPostId.load(post.id),
+    author: (post, _args, ctx) =>
+      postFetchedWith(post)?.author ?? ctx.loaders.userById.load(post.authorId).then((user) => user!),
+    media: (post, _args, ctx) => postFetchedWith(post)?.media ?? ctx.loaders.mediaByPostId.load(post.id),
   },
 };

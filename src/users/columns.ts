@@ -1,19 +1,22 @@
 import { Prisma, type User } from '../generated/prisma/client';
 
-const USER_FIELDS = [
-  'id',
-  'username',
-  'email',
-  'passwordHash',
-  'displayName',
-  'bio',
-  'avatarUrl',
-  'createdAt',
-  'updatedAt',
-  'postCount',
-  'followerCount',
-  'followingCount',
-] as const satisfies readonly (keyof User)[];
+/** Every column of `users` by its Prisma field name. */
+const USER_COLUMNS = {
+  id: 'id',
+  username: 'username',
+  email: 'email',
+  passwordHash: 'password_hash',
+  displayName: 'display_name',
+  bio: 'bio',
+  avatarUrl: 'avatar_url',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  postCount: 'post_count',
+  followerCount: 'follower_count',
+  followingCount: 'following_count',
+} as const satisfies Record<keyof User, string>;
+
+const USER_FIELDS = Object.keys(USER_COLUMNS) as (keyof User)[];
 
 /**
  * Every column of `users` under its Prisma field name, for raw SQL that returns whole users
@@ -23,23 +26,8 @@ const USER_FIELDS = [
  * and search tests read every field back.
  */
 export function userColumns(alias: string, prefix = ''): Prisma.Sql {
-  const a = alias;
-  const as = (field: string) => `"${prefix}${field}"`;
   return Prisma.raw(
-    [
-      `${a}.id AS ${as('id')}`,
-      `${a}.username AS ${as('username')}`,
-      `${a}.email AS ${as('email')}`,
-      `${a}.password_hash AS ${as('passwordHash')}`,
-      `${a}.display_name AS ${as('displayName')}`,
-      `${a}.bio AS ${as('bio')}`,
-      `${a}.avatar_url AS ${as('avatarUrl')}`,
-      `${a}.created_at AS ${as('createdAt')}`,
-      `${a}.updated_at AS ${as('updatedAt')}`,
-      `${a}.post_count AS ${as('postCount')}`,
-      `${a}.follower_count AS ${as('followerCount')}`,
-      `${a}.following_count AS ${as('followingCount')}`,
-    ].join(', '),
+    USER_FIELDS.map((field) => `${alias}.${USER_COLUMNS[field]} AS "${prefix}${field}"`).join(', '),
   );
 }
 
@@ -57,3 +45,29 @@ function prefixedFields(prefix: string): readonly string[] {
   if (!columns) prefixed.set(prefix, (columns = USER_FIELDS.map((field) => prefix + field)));
   return columns;
 }
+
+/**
+ * A whole user as one JSON value, for rows that carry a list of users' rows in one column
+ * (json_agg); `userFromJson` turns it back into a User. The id travels as text (JSON numbers
+ * stop being exact at 2^53).
+ */
+export function userJson(alias: string): Prisma.Sql {
+  return Prisma.raw(
+    `json_build_object(${USER_FIELDS.map(
+      (field) => `'${field}', ${alias}.${USER_COLUMNS[field]}${field === 'id' ? '::text' : ''}`,
+    ).join(', ')})`,
+  );
+}
+
+export type UserJson = Omit<User, 'id' | 'createdAt' | 'updatedAt'> & {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export const userFromJson = (json: UserJson): User => ({
+  ...json,
+  id: BigInt(json.id),
+  createdAt: new Date(json.createdAt),
+  updatedAt: new Date(json.updatedAt),
+});

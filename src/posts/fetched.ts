@@ -1,0 +1,15 @@
+import type { Comment, Media, Post, User } from '../generated/prisma/client';
+import type { Connection } from '../shared/connection';
+import { fetchedWith } from '../shared/fetched-with';
+
+/** What a post row may carry from the statement that fetched it (see shared/fetched-with.ts). */
+export interface PostFetchedWith {
+  author: User;
+  media: Media[];
+  viewerHasLiked: boolean;
+  /** Post.comments(first: `first`) with no cursor, when the statement knew it would be asked */
+  firstComments: { first: number; page: Connection<Comment> } | null;
+}
+
+export const postFetchedWith = (post: Post): PostFetchedWith | undefined =>
+  fetchedWith<PostFetchedWith>(post);
