@@ -7,6 +7,7 @@
  *   npm run bench -- --smoke              # tiny dataset, a few seconds per workload (CI)
  *   npm run bench -- --workloads feed,feedPage2 --rounds 5 --duration 15 --rate 150
  *   npm run bench -- --profile --explain  # + CPU profile of the server, EXPLAIN ANALYZE of each statement
+ *   npm run bench -- --profile-workload logIn   # the CPU profile under another workload's load
  *
  * See bench/README.md for what is measured and how to read the output.
  */
@@ -59,6 +60,8 @@ export interface Options {
   rate?: number;
   workloads: WorkloadName[];
   profile: boolean;
+  /** the load the CPU profile is taken under */
+  profileWorkload: WorkloadName;
   explain: boolean;
   poolSize: number;
   /** extra node flags for the Shutter process, e.g. "--max-semi-space-size=64" */
@@ -77,6 +80,7 @@ function parseArgs(argv: string[]): Options {
     connections: 50,
     workloads: ALL_WORKLOADS,
     profile: false,
+    profileWorkload: 'feed',
     explain: false,
     poolSize: 10,
     nodeArgs: [],
@@ -129,6 +133,10 @@ function parseArgs(argv: string[]): Options {
       case '--profile':
         options.profile = true;
         break;
+      case '--profile-workload':
+        options.profile = true;
+        options.profileWorkload = value() as WorkloadName;
+        break;
       case '--explain':
         options.explain = true;
         break;
@@ -137,7 +145,8 @@ function parseArgs(argv: string[]): Options {
     }
   }
   for (const size of options.sizes) if (!DATASETS[size]) throw new Error(`unknown size ${size}`);
-  for (const w of options.workloads) if (!WORKLOADS[w]) throw new Error(`unknown workload ${w}`);
+  for (const w of [...options.workloads, options.profileWorkload])
+    if (!WORKLOADS[w]) throw new Error(`unknown workload ${w}`);
   return options;
 }
 
@@ -523,11 +532,12 @@ class Harness {
     return { argon2, shutter: shutterPasses, ratios, ratio, argon2Options };
   }
 
-  /** A CPU profile of the Shutter process under the feed load (taken through the probe). */
+  /** A CPU profile of the Shutter process under one workload's load (taken through the probe). */
   private async profile(shutter: ServerProcess, spec: DatasetSpec, base: WorkloadContext) {
-    const file = path.join(ROOT, 'bench', 'results', `${this.runId}-${spec.name}-feed.cpuprofile`);
-    log(`profile: V8 CPU profile of Shutter under the feed load, ${this.options.durationS} s`);
-    const next = WORKLOADS.feed.source(this.nextSeed(base));
+    const workload = this.options.profileWorkload;
+    const file = path.join(ROOT, 'bench', 'results', `${this.runId}-${spec.name}-${workload}.cpuprofile`);
+    log(`profile: V8 CPU profile of Shutter under the ${workload} load, ${this.options.durationS} s`);
+    const next = WORKLOADS[workload].source(this.nextSeed(base));
     const load = (durationMs: number) =>
       closedLoop({ url: shutter.url, next, warmupMs: 0, durationMs, connections: this.options.connections });
     await load(this.warmupMs);
