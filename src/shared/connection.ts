@@ -85,6 +85,21 @@ export class Keyset {
     return { first, after: args.after == null ? null : this.decode(args.after) };
   }
 
+  /**
+   * An edge whose cursor is encoded when it is read: most edges' cursors are never asked for
+   * (only a page's last one, as endCursor), and each is a JSON + base64 encoding.
+   */
+  edge<N>(row: object, node: N): Edge<N> {
+    const encode = () => this.cursorOf(row);
+    let cursor: string | undefined;
+    return {
+      node,
+      get cursor() {
+        return (cursor ??= encode());
+      },
+    };
+  }
+
   cursorOf(row: object): string {
     const values = this.spec.keys.map((k) => encodeValue((row as Record<string, KeyValue>)[k.field]!));
     return Buffer.from(JSON.stringify([this.spec.name, ...values])).toString('base64url');
@@ -150,10 +165,7 @@ export class Keyset {
     toNode?: (row: R) => N,
   ): Connection<N> {
     const page = rows.slice(0, first);
-    const edges = page.map((row) => ({
-      cursor: this.cursorOf(row),
-      node: toNode ? toNode(row) : (row as unknown as N),
-    }));
+    const edges = page.map((row) => this.edge(row, toNode ? toNode(row) : (row as unknown as N)));
     return {
       edges,
       pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
@@ -206,7 +218,7 @@ export function createChildPageLoader<R extends { parentId: bigint }, N = R>(
         const byParent = new Map<bigint, Edge<N>[]>();
         rows.forEach((row, i) => {
           const edges = byParent.get(row.parentId) ?? [];
-          edges.push({ cursor: keyset.cursorOf(row), node: nodes[i]! });
+          edges.push(keyset.edge(row, nodes[i]!));
           byParent.set(row.parentId, edges);
         });
         for (const parentId of parentIds) {

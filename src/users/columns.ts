@@ -25,11 +25,10 @@ const USER_FIELDS = Object.keys(USER_COLUMNS) as (keyof User)[];
  * columns; `userFromRow` takes them back out. Keep in step with the User model: the follows
  * and search tests read every field back.
  */
-export function userColumns(alias: string, prefix = ''): Prisma.Sql {
-  return Prisma.raw(
+export const userColumns = (alias: string, prefix = ''): Prisma.Sql =>
+  cached(`columns ${alias} ${prefix}`, () =>
     USER_FIELDS.map((field) => `${alias}.${USER_COLUMNS[field]} AS "${prefix}${field}"`).join(', '),
   );
-}
 
 /** The user carried by a row selected with `userColumns(alias, prefix)`. */
 export function userFromRow(row: Record<string, unknown>, prefix: string): User {
@@ -51,12 +50,21 @@ function prefixedFields(prefix: string): readonly string[] {
  * (json_agg); `userFromJson` turns it back into a User. The id travels as text (JSON numbers
  * stop being exact at 2^53).
  */
-export function userJson(alias: string): Prisma.Sql {
-  return Prisma.raw(
-    `json_build_object(${USER_FIELDS.map(
-      (field) => `'${field}', ${alias}.${USER_COLUMNS[field]}${field === 'id' ? '::text' : ''}`,
-    ).join(', ')})`,
+export const userJson = (alias: string): Prisma.Sql =>
+  cached(
+    `json ${alias}`,
+    () =>
+      `json_build_object(${USER_FIELDS.map(
+        (field) => `'${field}', ${alias}.${USER_COLUMNS[field]}${field === 'id' ? '::text' : ''}`,
+      ).join(', ')})`,
   );
+
+/** These fragments are built on every feed request; each (alias, prefix) is built once. */
+const fragments = new Map<string, Prisma.Sql>();
+function cached(key: string, build: () => string): Prisma.Sql {
+  let sql = fragments.get(key);
+  if (!sql) fragments.set(key, (sql = Prisma.raw(build())));
+  return sql;
 }
 
 export type UserJson = Omit<User, 'id' | 'createdAt' | 'updatedAt'> & {
