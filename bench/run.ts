@@ -15,6 +15,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs as parseCommandLine } from 'node:util';
 import pg from 'pg';
 import { PasswordHasher } from '../src/auth/passwords';
 import { parseConfig } from '../src/config';
@@ -24,6 +25,7 @@ import {
   openLoop,
   requestJson,
   sequential,
+  type LoadOptions,
   type LoadResult,
   type RequestSource,
 } from './lib/load';
@@ -71,79 +73,50 @@ export interface Options {
 const ALL_WORKLOADS = Object.keys(WORKLOADS) as WorkloadName[];
 
 function parseArgs(argv: string[]): Options {
+  const { values: v } = parseCommandLine({
+    args: argv,
+    strict: true,
+    options: {
+      smoke: { type: 'boolean' },
+      size: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      rounds: { type: 'string' },
+      connections: { type: 'string' },
+      rate: { type: 'string' },
+      'pool-size': { type: 'string' },
+      workloads: { type: 'string' },
+      'node-args': { type: 'string' },
+      profile: { type: 'boolean' },
+      'profile-workload': { type: 'string' },
+      explain: { type: 'boolean' },
+    },
+  });
+  const num = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+  const smoke = v.smoke ?? false;
   const options: Options = {
-    sizes: ['S'],
-    smoke: false,
-    durationS: 10,
-    warmupS: 3,
-    rounds: 3,
+    // --smoke: a tiny dataset and short passes, to keep the harness working (CI)
+    ...(smoke
+      ? { sizes: ['smoke'], durationS: 1.5, warmupS: 0.5, rounds: 1, rate: 20 }
+      : { sizes: ['S'], durationS: 10, warmupS: 3, rounds: 3 }),
+    smoke,
     connections: 50,
     workloads: ALL_WORKLOADS,
-    profile: false,
-    profileWorkload: 'feed',
-    explain: false,
+    profile: v.profile ?? v['profile-workload'] !== undefined,
+    profileWorkload: (v['profile-workload'] ?? 'feed') as WorkloadName,
+    explain: v.explain ?? false,
     poolSize: 10,
     nodeArgs: [],
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    switch (arg) {
-      case '--smoke':
-        Object.assign(options, {
-          smoke: true,
-          sizes: ['smoke'],
-          durationS: 1.5,
-          warmupS: 0.5,
-          rounds: 1,
-          rate: 20,
-        });
-        break;
-      case '--size':
-        options.sizes = value().split(',');
-        break;
-      case '--duration':
-        options.durationS = Number(value());
-        break;
-      case '--warmup':
-        options.warmupS = Number(value());
-        break;
-      case '--rounds':
-        options.rounds = Number(value());
-        break;
-      case '--connections':
-        options.connections = Number(value());
-        break;
-      case '--rate':
-        options.rate = Number(value());
-        break;
-      case '--pool-size':
-        options.poolSize = Number(value());
-        break;
-      case '--workloads':
-        options.workloads = value().split(',') as WorkloadName[];
-        break;
-      case '--node-args':
-        options.nodeArgs = value().split(' ').filter(Boolean);
-        break;
-      case '--profile':
-        options.profile = true;
-        break;
-      case '--profile-workload':
-        options.profile = true;
-        options.profileWorkload = value() as WorkloadName;
-        break;
-      case '--explain':
-        options.explain = true;
-        break;
-      default:
-        throw new Error(`unknown option ${arg} (see the header of bench/run.ts)`);
-    }
-  }
+  if (v.size !== undefined) options.sizes = v.size.split(',');
+  options.durationS = num(v.duration) ?? options.durationS;
+  options.warmupS = num(v.warmup) ?? options.warmupS;
+  options.rounds = num(v.rounds) ?? options.rounds;
+  options.connections = num(v.connections) ?? options.connections;
+  options.rate = num(v.rate) ?? options.rate;
+  options.poolSize = num(v['pool-size']) ?? options.poolSize;
+  if (v.workloads !== undefined) options.workloads = v.workloads.split(',') as WorkloadName[];
+  if (v['node-args'] !== undefined) options.nodeArgs = v['node-args'].split(' ').filter(Boolean);
   for (const size of options.sizes) if (!DATASETS[size]) throw new Error(`unknown size ${size}`);
   for (const w of [...options.workloads, options.profileWorkload])
     if (!WORKLOADS[w]) throw new Error(`unknown workload ${w}`);
@@ -448,22 +421,20 @@ class Harness {
       WORKLOADS[target === 'shutter' ? workload : floorWorkload].source({ ...base, passSeed: seed * 7919 });
     const closed = { shutter: [] as Pass[], floor: [] as Pass[], ratios: [] as number[], ratio: NaN };
     log(`${workload}: ${WORKLOADS[workload].title} (floor: ${floorWorkload})`);
+    const measure = (
+      target: 'shutter' | 'floor',
+      server: ServerProcess,
+      loop: (options: LoadOptions) => Promise<LoadResult>,
+    ) =>
+      this.pass(target, server, counter, (durationMs, seed) =>
+        loop({ url: server.url, next: sourceFor(target, seed), warmupMs: 0, durationMs, connections }),
+      );
     for (let r = 0; r < rounds; r++) {
-      const order: ('shutter' | 'floor')[] = r % 2 === 0 ? ['floor', 'shutter'] : ['shutter', 'floor'];
-      for (const target of order) {
-        const server = target === 'shutter' ? shutter : floor;
-        const result = await this.pass(target, server, counter, (durationMs, seed) =>
-          closedLoop({
-            url: server.url,
-            next: sourceFor(target, seed),
-            warmupMs: 0,
-            durationMs,
-            connections,
-          }),
-        );
+      await this.alternating(r, shutter, floor, async (target, server) => {
+        const result = await measure(target, server, closedLoop);
         closed[target].push(result);
         logPass(`closed/${connections}`, result);
-      }
+      });
       closed.ratios.push(round(closed.shutter.at(-1)!.rps / closed.floor.at(-1)!.rps, 3));
     }
     closed.ratio = round(median(closed.ratios), 3);
@@ -476,24 +447,24 @@ class Harness {
     this.fixedRates.set(workload, rate);
     const fixedRate = { rate, shutter: [] as Pass[], floor: [] as Pass[] };
     for (let r = 0; r < rounds; r++) {
-      const order: ('shutter' | 'floor')[] = r % 2 === 0 ? ['floor', 'shutter'] : ['shutter', 'floor'];
-      for (const target of order) {
-        const server = target === 'shutter' ? shutter : floor;
-        const result = await this.pass(target, server, counter, (durationMs, seed) =>
-          openLoop({
-            url: server.url,
-            next: sourceFor(target, seed),
-            warmupMs: 0,
-            durationMs,
-            connections,
-            rate,
-          }),
-        );
+      await this.alternating(r, shutter, floor, async (target, server) => {
+        const result = await measure(target, server, (options) => openLoop({ ...options, rate }));
         fixedRate[target].push(result);
         logPass(`${rate}/s`, result);
-      }
+      });
     }
     return { workload, title: WORKLOADS[workload].title, floorWorkload, closed, fixedRate };
+  }
+
+  /** Round `r` of alternating passes: the floor first in even rounds, Shutter first in odd ones. */
+  private async alternating(
+    r: number,
+    shutter: ServerProcess,
+    floor: ServerProcess,
+    run: (target: 'shutter' | 'floor', server: ServerProcess) => Promise<void>,
+  ): Promise<void> {
+    const order = r % 2 === 0 ? (['floor', 'shutter'] as const) : (['shutter', 'floor'] as const);
+    for (const target of order) await run(target, target === 'shutter' ? shutter : floor);
   }
 
   /** logIn against bare argon2 verifications with the same parameters, alternating. */

@@ -1,8 +1,8 @@
 import { usingPostgres } from '../support/database';
-import { startTestApp, codesOf, type TestApp } from '../support/app';
+import { codesOf, type TestApp } from '../support/app';
 import { dbIdOf, followUser, signUp, signUpMany } from '../support/scenario';
 import { CONFLICT_ATTEMPTS } from '../../src/db/retry';
-import { inconsistencies, injectFailure } from './support';
+import { faultInjectionApp } from './support';
 
 /**
  * A write PostgreSQL aborts for a deadlock (40P01) or a serialization failure (40001) is run
@@ -10,29 +10,15 @@ import { inconsistencies, injectFailure } from './support';
  * retry is proven deterministically; on PostgreSQL, real mutual follows race as well (the
  * follow counter trigger locks both users' rows, the classic deadlock shape).
  */
+const faults = faultInjectionApp();
+const fail = faults.fail;
 let app: TestApp;
-let removeFault: (() => Promise<void>) | undefined;
-
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterEach(async () => {
-  await removeFault?.();
-  removeFault = undefined;
-  expect(await inconsistencies(app.db.prisma)).toEqual({});
-});
-afterAll(async () => {
-  await app.stop();
+beforeAll(() => {
+  app = faults.app;
 });
 
 const FOLLOW = `mutation ($id: ID!) { follow(userId: $id) { followerCount viewerIsFollowing } }`;
 const SIGN_UP = `mutation ($input: SignUpInput!) { signUp(input: $input) { user { username } } }`;
-
-async function fail(options: Parameters<typeof injectFailure>[1]) {
-  const fault = await injectFailure(app.db.prisma, options);
-  removeFault = fault.remove;
-  return fault;
-}
 
 it('follow: two deadlocks in a row, then success on the third attempt', async () => {
   const [fan, star] = await signUpMany(app, 2);

@@ -10,7 +10,7 @@ import {
   signUpMany,
   type TestUser,
 } from '../support/scenario';
-import { inconsistencies, injectFailure } from './support';
+import { faultInjectionApp } from './support';
 
 /**
  * Every mutation that writes several rows writes all of them or none: a failure injected
@@ -18,26 +18,12 @@ import { inconsistencies, injectFailure } from './support';
  * answers a masked INTERNAL_SERVER_ERROR, and leaves every counter equal to its rows.
  * Deleting a post or a user leaves no orphan and corrects the counters.
  */
+const faults = faultInjectionApp();
+const fail = faults.fail;
 let app: TestApp;
-let removeFault: (() => Promise<void>) | undefined;
-
-beforeAll(async () => {
-  app = await startTestApp();
+beforeAll(() => {
+  app = faults.app;
 });
-afterEach(async () => {
-  await removeFault?.();
-  removeFault = undefined;
-  expect(await inconsistencies(app.db.prisma)).toEqual({});
-});
-afterAll(async () => {
-  await app.stop();
-});
-
-async function fail(options: Parameters<typeof injectFailure>[1]) {
-  const fault = await injectFailure(app.db.prisma, options);
-  removeFault = fault.remove;
-  return fault;
-}
 
 /** The failed write's answer: masked, with nothing of the injected error in it. */
 function expectMaskedFailure(res: { errors?: unknown[]; text: string }): void {
@@ -70,12 +56,12 @@ describe('a multi-row write that fails midway leaves nothing behind', () => {
   });
 
   it('signUp: the session fails, so the account does not exist and the name stays free', async () => {
-    await fail({ table: 'sessions', op: 'INSERT' });
+    const fault = await fail({ table: 'sessions', op: 'INSERT' });
     const input = { username: 'half_signed', email: 'half@example.com', password: 'correct horse battery' };
     expectMaskedFailure(await app.gql(SIGN_UP, { input }));
     expect(await app.db.prisma.user.count({ where: { username: 'half_signed' } })).toBe(0);
 
-    await removeFault!();
+    await fault.remove();
     const retry = await app.gql(SIGN_UP, { input });
     expect(retry.errors).toBeUndefined();
   });
@@ -83,15 +69,14 @@ describe('a multi-row write that fails midway leaves nothing behind', () => {
   it('changePassword: revoking the other sessions fails, so the password is unchanged too', async () => {
     const user = await signUp(app);
     const other = (await logIn(user)).data.logIn.token as string;
-    await fail({ table: 'sessions', op: 'DELETE' });
+    const fault = await fail({ table: 'sessions', op: 'DELETE' });
     const res = await app.gql(
       CHANGE_PASSWORD,
       { current: user.password, next: 'a brand new secret' },
       { token: user.token },
     );
     expectMaskedFailure(res);
-    await removeFault!();
-    removeFault = undefined;
+    await fault.remove();
 
     expect((await logIn(user)).errors).toBeUndefined();
     expect(codesOf(await logIn(user, 'a brand new secret'))).toEqual(['UNAUTHENTICATED']);

@@ -219,3 +219,34 @@ export async function injectFailure(
     },
   };
 }
+
+/**
+ * The app of a fault-injection test file, started once: `fail` injects a failure that is
+ * removed after the test, and after every test each counter must still equal its rows.
+ */
+export function faultInjectionApp(): {
+  readonly app: TestApp;
+  fail(options: Parameters<typeof injectFailure>[1]): ReturnType<typeof injectFailure>;
+} {
+  let app: TestApp | undefined;
+  let removeFault: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterEach(async () => {
+    await removeFault?.();
+    removeFault = undefined;
+    expect(await inconsistencies(app!.db.prisma)).toEqual({});
+  });
+  afterAll(() => app?.stop());
+  return {
+    get app() {
+      return app!;
+    },
+    async fail(options) {
+      const fault = await injectFailure(app!.db.prisma, options);
+      removeFault = fault.remove;
+      return fault;
+    },
+  };
+}
