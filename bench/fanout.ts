@@ -6,6 +6,7 @@
  *   npm run bench:fanout                 # N = 1000 and 5000, in-memory PGlite
  *   npm run bench:fanout -- 2000         # other sizes
  *   DATABASE_URL=postgresql://... npm run bench:fanout   # on PostgreSQL (a throwaway database)
+ *   REDIS_URL=redis://... npm run bench:fanout           # events through Redis pub/sub
  *   BENCH_PROFILE=1 npm run bench:fanout # also write a CPU profile of each measured event
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -197,7 +198,13 @@ async function main(): Promise<void> {
   if (!global.gc)
     console.warn('run with --expose-gc (npm run bench:fanout does) for steadier memory figures');
   const db = await createTestDatabase();
-  const config = parseConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', WS_MAX_SOCKETS_PER_USER: '1' });
+  const config = parseConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    WS_MAX_SOCKETS_PER_USER: '1',
+    // events then travel through Redis pub/sub, as between several instances
+    REDIS_URL: process.env.REDIS_URL,
+  });
   const app = await startApp(
     {
       config,
@@ -216,7 +223,7 @@ async function main(): Promise<void> {
       results.push(await run(db, app, author, n, i));
     }
     console.log(
-      `\nfan-out on ${db.kind === 'embedded' ? 'PGlite (in memory)' : 'PostgreSQL'}, node ${process.version}`,
+      `\nfan-out on ${db.kind === 'embedded' ? 'PGlite (in memory)' : 'PostgreSQL'}, pub/sub ${config.REDIS_URL ? 'Redis' : 'in process'}, node ${process.version}`,
     );
     console.table(results);
     console.log(`server RSS at the end: ${mib(process.memoryUsage().rss)} MiB`);
