@@ -5,7 +5,7 @@ import { requireViewer } from '../auth/viewer';
 import { firstCommentsJson, firstCommentsPage, type CommentJson } from '../comments/loaders';
 import type { PostFetchedWith } from '../posts/fetched';
 import { carry } from '../shared/fetched-with';
-import { MAX_PAGE_SIZE, type Connection, type PageArgs } from '../shared/connection';
+import { isPageSize, type Connection, type PageArgs } from '../shared/connection';
 import { argsAhead } from '../shared/lookahead';
 import { EXPLORE, FEED } from './keysets';
 import { userColumns, userFromRow } from '../users/columns';
@@ -86,14 +86,9 @@ function commentsPageAhead(info: GraphQLResolveInfo): number | null {
     ['PostEdge', 'node'],
     ['Post', 'comments'],
   ]);
-  const firsts = new Set(asked.map((args) => (args.after == null ? args.first : undefined)));
-  const [first] = firsts;
-  return firsts.size === 1 &&
-    Number.isInteger(first) &&
-    (first as number) >= 1 &&
-    (first as number) <= MAX_PAGE_SIZE
-    ? (first as number)
-    : null;
+  const first = asked[0]?.first;
+  const samePage = asked.every((args) => args.after == null && args.first === first);
+  return samePage && isPageSize(first) ? first : null;
 }
 
 /** The post of a feed row, carrying its author, media, the viewer's like and first comments. */

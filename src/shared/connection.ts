@@ -11,6 +11,10 @@ import { badUserInput } from '../graphql/errors';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
+/** A `first` a connection accepts: an integer from 1 to MAX_PAGE_SIZE. */
+export const isPageSize = (first: unknown): first is number =>
+  Number.isInteger(first) && (first as number) >= 1 && (first as number) <= MAX_PAGE_SIZE;
+
 export interface PageArgs {
   first?: number | null;
   after?: string | null;
@@ -79,7 +83,7 @@ export class Keyset {
   /** Validates `first` (1..100) and `after`; BAD_USER_INPUT naming the argument otherwise. */
   parse(args: PageArgs): PageRequest {
     const first = args.first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    if (!isPageSize(first)) {
       throw badUserInput('first', `first must be between 1 and ${MAX_PAGE_SIZE}.`);
     }
     return { first, after: args.after == null ? null : this.decode(args.after) };

@@ -32,17 +32,9 @@ export const userColumns = (alias: string, prefix = ''): Prisma.Sql =>
 
 /** The user carried by a row selected with `userColumns(alias, prefix)`. */
 export function userFromRow(row: Record<string, unknown>, prefix: string): User {
-  const columns = prefixedFields(prefix);
   const user: Record<string, unknown> = {};
-  for (let i = 0; i < USER_FIELDS.length; i++) user[USER_FIELDS[i]!] = row[columns[i]!];
+  for (const field of USER_FIELDS) user[field] = row[prefix + field];
   return user as User;
-}
-
-const prefixed = new Map<string, readonly string[]>();
-function prefixedFields(prefix: string): readonly string[] {
-  let columns = prefixed.get(prefix);
-  if (!columns) prefixed.set(prefix, (columns = USER_FIELDS.map((field) => prefix + field)));
-  return columns;
 }
 
 /**

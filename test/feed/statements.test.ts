@@ -150,19 +150,24 @@ describe('comments fetched with the feed page', () => {
   });
 
   it('follow @skip and @include, and fragments', async () => {
+    // The skipped selection asks for another page: were @skip ignored, the pages would differ
+    // and the comments would take statements of their own.
     const query = `query ($skip: Boolean!) { feed(first: 4) { edges { node { ...WithComments } } } }
       fragment WithComments on Post {
-        comments(first: 2) @skip(if: $skip) { edges { node { body } } }
-        comments(first: 2) { pageInfo { hasNextPage } }
+        one: comments(first: 1) @skip(if: $skip) { edges { node { body } } }
+        comments(first: 2) @include(if: true) { edges { node { body } } pageInfo { hasNextPage } }
       }`;
     for (const skip of [true, false]) {
       const { result, statements } = await app.db.statements.capture(() =>
         app.gql(query, { skip }, { token: viewer.token }),
       );
       expect(result.errors).toBeUndefined();
-      expect(result.data.feed.edges[0].node.comments.pageInfo.hasNextPage).toBe(true);
-      if (!skip) expect(result.data.feed.edges[0].node.comments.edges).toHaveLength(2);
-      expect(statements).toHaveLength(2);
+      const newest = result.data.feed.edges[0].node;
+      expect(newest.comments.pageInfo.hasNextPage).toBe(true);
+      expect(newest.comments.edges).toHaveLength(2);
+      if (!skip) expect(newest.one.edges).toHaveLength(1);
+      // skipped: session + feed with its comments; not skipped: + one statement per page
+      expect(statements).toHaveLength(skip ? 2 : 4);
     }
   });
 });
