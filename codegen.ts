@@ -14,7 +14,7 @@ const config: CodegenConfig = {
         useIndexSignature: true,
         scalars: { DateTime: 'Date', ID: 'string' },
         mappers: {
-          User: '../generated/prisma/client#User as UserModel',
+          User: '../users/columns#UserModel',
           Post: '../generated/prisma/client#Post as PostModel',
           Comment: '../generated/prisma/client#Comment as CommentModel',
           Media: '../generated/prisma/client#Media as MediaModel',

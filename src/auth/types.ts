@@ -1,6 +1,6 @@
-import type { User } from '../generated/prisma/client';
+import type { UserModel } from '../users/columns';
 
 export interface AuthPayloadModel {
   token: string;
-  user: User;
+  user: UserModel;
 }

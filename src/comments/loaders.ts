@@ -1,9 +1,16 @@
-import { Prisma, type Comment, type PrismaClient, type User } from '../generated/prisma/client';
+import { Prisma, type Comment, type PrismaClient } from '../generated/prisma/client';
 import { createChildPageLoader, keyset, type Connection, type PageRequest } from '../shared/connection';
 import { carry } from '../shared/fetched-with';
 import { createLoader } from '../shared/loader';
 import { bigintArray } from '../shared/sql';
-import { userColumns, userFromJson, userFromRow, userJson, type UserJson } from '../users/columns';
+import {
+  userColumns,
+  userFromJson,
+  userFromRow,
+  userJson,
+  type UserJson,
+  type UserModel,
+} from '../users/columns';
 
 /** A post's comments, oldest first; the index (post_id, created_at, id) serves it. */
 export const commentsOldestFirst = keyset({
@@ -39,7 +46,7 @@ function fetchCommentPages(prisma: PrismaClient) {
 
 /** What a comment row may carry from the statement that fetched it: its author. */
 export interface CommentFetchedWith {
-  author: User;
+  author: UserModel;
 }
 
 /** The comments of a page, each carrying its author. */

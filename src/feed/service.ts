@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Prisma, type Media, type Post, type User } from '../generated/prisma/client';
+import { Prisma, type Media, type Post } from '../generated/prisma/client';
 import type { AppContext } from '../context';
 import { requireViewer } from '../auth/viewer';
 import { firstCommentsJson, firstCommentsPage, type CommentJson } from '../comments/loaders';
@@ -8,7 +8,7 @@ import { carry } from '../shared/fetched-with';
 import { isPageSize, type Connection, type PageArgs } from '../shared/connection';
 import { argsAhead } from '../shared/lookahead';
 import { EXPLORE, FEED } from './keysets';
-import { userColumns, userFromRow } from '../users/columns';
+import { userColumns, userFromRow, type UserModel } from '../users/columns';
 import { postColumns } from './post-rows';
 
 /** A feed row: the post, its author (columns prefixed "author."), its media and the viewer's like. */
@@ -124,5 +124,5 @@ export async function explore(ctx: AppContext, args: PageArgs): Promise<Connecti
   return EXPLORE.connection(rows, page.first);
 }
 
-export const postsOf = (ctx: AppContext, user: User, args: PageArgs): Promise<Connection<Post>> =>
+export const postsOf = (ctx: AppContext, user: UserModel, args: PageArgs): Promise<Connection<Post>> =>
   ctx.loaders.postPageByAuthorId.load({ parentId: user.id, ...args });

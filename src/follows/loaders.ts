@@ -1,12 +1,12 @@
-import { Prisma, type PrismaClient, type User } from '../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { createChildPageLoader, type Keyset, type PageRequest } from '../shared/connection';
 import { createExistsLoader } from '../shared/loader';
 import { FOLLOWERS, FOLLOWING } from './keysets';
 import { bigintArray } from '../shared/sql';
-import { userColumns } from '../users/columns';
+import { userColumns, type UserModel } from '../users/columns';
 
 /** A listed user plus what its page needs: whose list it is in and when the follow began. */
-type FollowUserRow = User & { parentId: bigint; followedAt: Date };
+type FollowUserRow = UserModel & { parentId: bigint; followedAt: Date };
 
 export function createFollowLoaders(prisma: PrismaClient, viewerId: bigint | null) {
   return {
@@ -79,7 +79,7 @@ function followPageFetcher(
     ORDER BY parent.id, ${keyset.sqlOrderBy('f')}`;
 }
 
-/** The connection's node is the User itself; the page bookkeeping stays off it. */
-async function toUsers(rows: FollowUserRow[]): Promise<User[]> {
+/** The connection's node is the user itself; the page bookkeeping stays off it. */
+async function toUsers(rows: FollowUserRow[]): Promise<UserModel[]> {
   return rows.map(({ parentId: _parentId, followedAt: _followedAt, ...user }) => user);
 }

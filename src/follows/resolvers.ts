@@ -1,5 +1,5 @@
 import type { Resolvers } from '../generated/graphql';
-import type { User } from '../generated/prisma/client';
+import type { UserModel } from '../users/columns';
 import { perViewer } from '../graphql/per-viewer';
 import { follow, followersOf, followingOf, followsViewer, unfollow, viewerIsFollowing } from './service';
 
@@ -9,8 +9,8 @@ export const followResolvers: Resolvers = {
     unfollow: (_parent, { userId }, ctx) => unfollow(ctx, userId),
   },
   User: {
-    viewerIsFollowing: perViewer((user: User, _args, ctx) => viewerIsFollowing(ctx, user), false),
-    followsViewer: perViewer((user: User, _args, ctx) => followsViewer(ctx, user), false),
+    viewerIsFollowing: perViewer((user: UserModel, _args, ctx) => viewerIsFollowing(ctx, user), false),
+    followsViewer: perViewer((user: UserModel, _args, ctx) => followsViewer(ctx, user), false),
     followers: (user, args, ctx) => followersOf(ctx, user, args),
     following: (user, args, ctx) => followingOf(ctx, user, args),
   },

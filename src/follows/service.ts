@@ -1,4 +1,4 @@
-import type { User } from '../generated/prisma/client';
+import type { UserModel } from '../users/columns';
 import type { AppContext } from '../context';
 import { requireViewer } from '../auth/viewer';
 import { retryOnConflict } from '../db/retry';
@@ -11,7 +11,7 @@ import { fromGlobalId } from '../shared/global-id';
  * nothing. The follower/following counters are kept by database triggers on `follows`, so
  * this code never touches them and they stay exact under concurrent requests.
  */
-export async function follow(ctx: AppContext, userId: string): Promise<User> {
+export async function follow(ctx: AppContext, userId: string): Promise<UserModel> {
   const viewer = requireViewer(ctx);
   const followeeId = fromGlobalId('User', userId, 'userId');
   if (followeeId === viewer.id) throw badUserInput('userId', 'You cannot follow yourself.');
@@ -27,7 +27,7 @@ export async function follow(ctx: AppContext, userId: string): Promise<User> {
   return reloadAfterWrite(ctx, viewer.id, followeeId);
 }
 
-export async function unfollow(ctx: AppContext, userId: string): Promise<User> {
+export async function unfollow(ctx: AppContext, userId: string): Promise<UserModel> {
   const viewer = requireViewer(ctx);
   const followeeId = fromGlobalId('User', userId, 'userId');
   await retryOnConflict(() => ctx.prisma.follow.deleteMany({ where: { followerId: viewer.id, followeeId } }));
@@ -35,7 +35,7 @@ export async function unfollow(ctx: AppContext, userId: string): Promise<User> {
 }
 
 /** Drops what this request may have cached about either side, so counts and flags are fresh. */
-async function reloadAfterWrite(ctx: AppContext, viewerId: bigint, followeeId: bigint): Promise<User> {
+async function reloadAfterWrite(ctx: AppContext, viewerId: bigint, followeeId: bigint): Promise<UserModel> {
   const { userById, viewerFollowsByUserId, followerPageByUserId, followeePageByUserId } = ctx.loaders;
   userById.clear(viewerId).clear(followeeId);
   viewerFollowsByUserId.clear(followeeId);
@@ -46,14 +46,20 @@ async function reloadAfterWrite(ctx: AppContext, viewerId: bigint, followeeId: b
   return user;
 }
 
-export const viewerIsFollowing = (ctx: AppContext, user: User): Promise<boolean> =>
+export const viewerIsFollowing = (ctx: AppContext, user: UserModel): Promise<boolean> =>
   ctx.loaders.viewerFollowsByUserId.load(user.id);
 
-export const followsViewer = (ctx: AppContext, user: User): Promise<boolean> =>
+export const followsViewer = (ctx: AppContext, user: UserModel): Promise<boolean> =>
   ctx.loaders.followsViewerByUserId.load(user.id);
 
-export const followersOf = (ctx: AppContext, user: User, args: PageArgs): Promise<Connection<User>> =>
-  ctx.loaders.followerPageByUserId.load({ parentId: user.id, ...args });
+export const followersOf = (
+  ctx: AppContext,
+  user: UserModel,
+  args: PageArgs,
+): Promise<Connection<UserModel>> => ctx.loaders.followerPageByUserId.load({ parentId: user.id, ...args });
 
-export const followingOf = (ctx: AppContext, user: User, args: PageArgs): Promise<Connection<User>> =>
-  ctx.loaders.followeePageByUserId.load({ parentId: user.id, ...args });
+export const followingOf = (
+  ctx: AppContext,
+  user: UserModel,
+  args: PageArgs,
+): Promise<Connection<UserModel>> => ctx.loaders.followeePageByUserId.load({ parentId: user.id, ...args });

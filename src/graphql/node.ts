@@ -1,13 +1,18 @@
 import type { Resolvers } from '../generated/graphql';
 import type { AppContext } from '../context';
-import type { Comment, Post, User } from '../generated/prisma/client';
+import type { Comment, Post } from '../generated/prisma/client';
+import type { UserModel } from '../users/columns';
 import { parseGlobalId, type NodeType } from '../shared/global-id';
 
 /**
  * `node(id:)` for every Node type, through the same loaders as the direct fields, so it can
  * never reveal more than they do. An ID that is not one of ours resolves to null.
  */
-async function loadNode(ctx: AppContext, type: NodeType, id: bigint): Promise<User | Post | Comment | null> {
+async function loadNode(
+  ctx: AppContext,
+  type: NodeType,
+  id: bigint,
+): Promise<UserModel | Post | Comment | null> {
   switch (type) {
     case 'User':
       return ctx.loaders.userById.load(id);

@@ -1,9 +1,9 @@
-import type { Like, PrismaClient, User } from '../generated/prisma/client';
+import type { Like, PrismaClient } from '../generated/prisma/client';
 import type DataLoader from 'dataloader';
 import { createChildPageLoader, keyset, type PageRequest } from '../shared/connection';
 import { createExistsLoader } from '../shared/loader';
 import { bigintArray } from '../shared/sql';
-import { userColumns, userFromRow } from '../users/columns';
+import { userColumns, userFromRow, type UserModel } from '../users/columns';
 
 /** Who liked a post, most recent like first; the index (post_id, created_at, user_id) serves it. */
 export const likesMostRecentFirst = keyset({
@@ -38,8 +38,8 @@ function fetchLikePages(prisma: PrismaClient) {
 }
 
 /** The likers as Users, handed to the request's user loader so they share its cache. */
-function likersOf(userById: DataLoader<bigint, User | null>) {
-  return async (likes: LikeRow[]): Promise<User[]> =>
+function likersOf(userById: DataLoader<bigint, UserModel | null>) {
+  return async (likes: LikeRow[]): Promise<UserModel[]> =>
     likes.map((like) => {
       const user = userFromRow(like, 'user.');
       userById.prime(user.id, user);
@@ -61,7 +61,7 @@ function viewerLikes(prisma: PrismaClient, viewerId: bigint) {
 export function createLikeLoaders(
   prisma: PrismaClient,
   viewerId: bigint | null,
-  users: { userById: DataLoader<bigint, User | null> },
+  users: { userById: DataLoader<bigint, UserModel | null> },
 ) {
   return {
     /** Post.likedBy: a page of each post's likers */

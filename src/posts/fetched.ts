@@ -1,10 +1,11 @@
-import type { Comment, Media, Post, User } from '../generated/prisma/client';
+import type { Comment, Media, Post } from '../generated/prisma/client';
+import type { UserModel } from '../users/columns';
 import type { Connection } from '../shared/connection';
 import { fetchedWith } from '../shared/fetched-with';
 
 /** What a post row may carry from the statement that fetched it (see shared/fetched-with.ts). */
 export interface PostFetchedWith {
-  author: User;
+  author: UserModel;
   media: Media[];
   viewerHasLiked: boolean;
   /** Post.comments(first: `first`) with no cursor, when the statement knew it would be asked */

@@ -1,8 +1,7 @@
-import type { User } from '../generated/prisma/client';
 import type { AppContext } from '../context';
 import { keyset, type Connection, type PageArgs } from '../shared/connection';
 import { checkLength } from '../shared/validate';
-import { userColumns } from '../users/columns';
+import { userColumns, type UserModel } from '../users/columns';
 
 /**
  * Best match first: 0 = the exact username, 1 = a username prefix, 2 = a display-name prefix
@@ -17,12 +16,16 @@ const SEARCH = keyset({
   ],
 });
 
-type RankedUser = User & { rank: number };
+type RankedUser = UserModel & { rank: number };
 
 /** Makes user text match itself literally inside a LIKE pattern (escape character: \). */
 export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export async function searchUsers(ctx: AppContext, query: string, args: PageArgs): Promise<Connection<User>> {
+export async function searchUsers(
+  ctx: AppContext,
+  query: string,
+  args: PageArgs,
+): Promise<Connection<UserModel>> {
   const text = checkLength('query', query.trim(), 1, 64);
   const page = SEARCH.parse(args);
   // lower() on both sides in SQL, so PostgreSQL's own case folding applies to either side.

@@ -1,11 +1,16 @@
 import { Prisma, type User } from '../generated/prisma/client';
 
-/** Every column of `users` by its Prisma field name. */
+/**
+ * A user as the API resolves it: every column but the credentials. The email and the password
+ * hash are read by the auth module alone, so they never ride along with a loader batch or a
+ * feed page (GraphQL exposes neither).
+ */
+export type UserModel = Omit<User, 'email' | 'passwordHash'>;
+
+/** Every column of a UserModel by its Prisma field name. */
 const USER_COLUMNS = {
   id: 'id',
   username: 'username',
-  email: 'email',
-  passwordHash: 'password_hash',
   displayName: 'display_name',
   bio: 'bio',
   avatarUrl: 'avatar_url',
@@ -14,12 +19,18 @@ const USER_COLUMNS = {
   postCount: 'post_count',
   followerCount: 'follower_count',
   followingCount: 'following_count',
-} as const satisfies Record<keyof User, string>;
+} as const satisfies Record<keyof UserModel, string>;
 
-const USER_FIELDS = Object.keys(USER_COLUMNS) as (keyof User)[];
+const USER_FIELDS = Object.keys(USER_COLUMNS) as (keyof UserModel)[];
+
+/** Prisma's `select` of a UserModel. */
+export const USER_SELECT = Object.fromEntries(USER_FIELDS.map((field) => [field, true])) as Record<
+  keyof UserModel,
+  true
+>;
 
 /**
- * Every column of `users` under its Prisma field name, for raw SQL that returns whole users
+ * Every column of a UserModel under its Prisma field name, for raw SQL that returns whole users
  * (connections that join users in the same statement instead of a second round trip). With a
  * `prefix`, the columns are named `<prefix><field>`, to share a row with another table's
  * columns; `userFromRow` takes them back out. Keep in step with the User model: the follows
@@ -31,15 +42,15 @@ export const userColumns = (alias: string, prefix = ''): Prisma.Sql =>
   );
 
 /** The user carried by a row selected with `userColumns(alias, prefix)`. */
-export function userFromRow(row: Record<string, unknown>, prefix: string): User {
+export function userFromRow(row: Record<string, unknown>, prefix: string): UserModel {
   const user: Record<string, unknown> = {};
   for (const field of USER_FIELDS) user[field] = row[prefix + field];
-  return user as User;
+  return user as UserModel;
 }
 
 /**
  * A whole user as one JSON value, for rows that carry a list of users' rows in one column
- * (json_agg); `userFromJson` turns it back into a User. The id travels as text (JSON numbers
+ * (json_agg); `userFromJson` turns it back into a UserModel. The id travels as text (JSON numbers
  * stop being exact at 2^53).
  */
 export const userJson = (alias: string): Prisma.Sql =>
@@ -59,13 +70,13 @@ function cached(key: string, build: () => string): Prisma.Sql {
   return sql;
 }
 
-export type UserJson = Omit<User, 'id' | 'createdAt' | 'updatedAt'> & {
+export type UserJson = Omit<UserModel, 'id' | 'createdAt' | 'updatedAt'> & {
   id: string;
   createdAt: string;
   updatedAt: string;
 };
 
-export const userFromJson = (json: UserJson): User => ({
+export const userFromJson = (json: UserJson): UserModel => ({
   ...json,
   id: BigInt(json.id),
   createdAt: new Date(json.createdAt),

@@ -1,8 +1,8 @@
 import type { Resolvers } from '../generated/graphql';
 import { isViewer } from '../auth/viewer';
-import type { User } from '../generated/prisma/client';
 import { perViewer } from '../graphql/per-viewer';
 import { toGlobalId } from '../shared/global-id';
+import type { UserModel } from './columns';
 import { findByUsername, findViewer, updateProfile } from './service';
 
 export const userResolvers: Resolvers = {
@@ -15,6 +15,6 @@ export const userResolvers: Resolvers = {
   },
   User: {
     id: (user) => toGlobalId('User', user.id),
-    isViewer: perViewer((user: User, _args, ctx) => isViewer(ctx, user.id), false),
+    isViewer: perViewer((user: UserModel, _args, ctx) => isViewer(ctx, user.id), false),
   },
 };

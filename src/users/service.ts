@@ -1,7 +1,7 @@
-import type { User } from '../generated/prisma/client';
 import type { AppContext } from '../context';
 import { requireViewer } from '../auth/viewer';
 import { checkHttpUrl, checkLength } from '../shared/validate';
+import { USER_SELECT, type UserModel } from './columns';
 
 export interface UpdateProfileInput {
   displayName?: string | null;
@@ -10,7 +10,7 @@ export interface UpdateProfileInput {
 }
 
 /** Fields left out or null keep their value; an empty avatarUrl removes the avatar. */
-export async function updateProfile(ctx: AppContext, input: UpdateProfileInput): Promise<User> {
+export async function updateProfile(ctx: AppContext, input: UpdateProfileInput): Promise<UserModel> {
   const viewer = requireViewer(ctx);
   const data: { displayName?: string; bio?: string; avatarUrl?: string | null } = {};
   if (input.displayName != null)
@@ -18,17 +18,17 @@ export async function updateProfile(ctx: AppContext, input: UpdateProfileInput):
   if (input.bio != null) data.bio = checkLength('bio', input.bio, 0, 150);
   if (input.avatarUrl != null)
     data.avatarUrl = input.avatarUrl === '' ? null : checkHttpUrl('avatarUrl', input.avatarUrl);
-  const user = await ctx.prisma.user.update({ where: { id: viewer.id }, data });
+  const user = await ctx.prisma.user.update({ where: { id: viewer.id }, data, select: USER_SELECT });
   ctx.loaders.userById.clear(user.id).prime(user.id, user);
   return user;
 }
 
-export async function findByUsername(ctx: AppContext, username: string): Promise<User | null> {
+export async function findByUsername(ctx: AppContext, username: string): Promise<UserModel | null> {
   const normalized = username.trim().toLowerCase();
   if (normalized.length > 30) return null;
-  return ctx.prisma.user.findUnique({ where: { username: normalized } });
+  return ctx.prisma.user.findUnique({ where: { username: normalized }, select: USER_SELECT });
 }
 
-export async function findViewer(ctx: AppContext): Promise<User | null> {
+export async function findViewer(ctx: AppContext): Promise<UserModel | null> {
   return ctx.viewer ? ctx.loaders.userById.load(ctx.viewer.id) : null;
 }
