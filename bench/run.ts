@@ -33,6 +33,7 @@ import {
   StatementCounter,
   loadAverage,
   machineBusyMs,
+  mainThreadCpuMs,
   peakRssBytes,
   postgresCpuMs,
   probe,
@@ -136,6 +137,8 @@ export interface Pass extends LoadResult {
   target: 'shutter' | 'floor' | 'argon2';
   statementsPerRequest: number;
   serverCpuMsPerRequest: number;
+  /** the part of serverCpuMsPerRequest spent on the main thread (the rest: libuv's pool, V8's helpers) */
+  mainThreadCpuMsPerRequest: number;
   pgCpuMsPerRequest: number;
   peakRssMiB: number;
   eventLoopDelayP99Ms: number;
@@ -150,6 +153,21 @@ export interface WorkloadResult {
   floorWorkload: string;
   closed: { shutter: Pass[]; floor: Pass[]; ratios: number[]; ratio: number };
   fixedRate?: { rate: number; shutter: Pass[]; floor: Pass[] };
+}
+
+/**
+ * Where a login's CPU goes on this machine (medians over the passes, ms per request): the
+ * ceiling is the ratio the server would reach with every core busy, set by the work around
+ * the hash that competes with it for the same cores.
+ */
+export interface LogInCpu {
+  bareHashMs: number;
+  serverMs: number;
+  mainThreadMs: number;
+  postgresMs: number;
+  loadGeneratorMs: number;
+  /** bareHashMs / (serverMs + postgresMs + loadGeneratorMs) */
+  ceiling: number;
 }
 
 export interface CostRow {
@@ -169,7 +187,14 @@ export interface DatasetResult {
   verification: { viewers: number[]; pages: number; identical: boolean };
   costs: CostRow[];
   workloads: WorkloadResult[];
-  logIn?: { argon2: Pass[]; shutter: Pass[]; ratios: number[]; ratio: number; argon2Options: unknown };
+  logIn?: {
+    argon2: Pass[];
+    shutter: Pass[];
+    ratios: number[];
+    ratio: number;
+    argon2Options: unknown;
+    cpu: LogInCpu;
+  };
   profile?: ProfileSummary & { file: string };
   explainFile?: string;
 }
@@ -383,6 +408,7 @@ class Harness {
     await probe(server.probePort, '/reset');
     const s0 = await counter.snapshot();
     const cpu0 = processCpuMs(server.pid);
+    const main0 = mainThreadCpuMs(server.pid);
     const pg0 = postgresCpuMs(this.pg.postmasterPid);
     const busy0 = machineBusyMs();
     const client0 = process.cpuUsage();
@@ -390,6 +416,7 @@ class Harness {
     const clientCpu = process.cpuUsage(client0);
     const busy = machineBusyMs() - busy0;
     const cpu = processCpuMs(server.pid) - cpu0;
+    const mainCpu = mainThreadCpuMs(server.pid) - main0;
     const pgCpu = postgresCpuMs(this.pg.postmasterPid) - pg0;
     const delta = StatementCounter.delta(s0, await counter.snapshot());
     const reading = await probe(server.probePort, '/metrics');
@@ -400,6 +427,7 @@ class Harness {
       ...result,
       statementsPerRequest: round(delta.calls / n),
       serverCpuMsPerRequest: round(cpu / n),
+      mainThreadCpuMsPerRequest: round(mainCpu / n),
       pgCpuMsPerRequest: round(pgCpu / n),
       peakRssMiB: round(peakRssBytes(server.pid) / 1048576, 1),
       eventLoopDelayP99Ms: reading?.eventLoopDelayMs.p99 ?? NaN,
@@ -480,8 +508,13 @@ class Harness {
         if (target === 'argon2') {
           const bare = await bareArgon2(this.options.durationS);
           argon2Options = bare.options;
-          argon2.push({ ...emptyPass('argon2'), rps: round(bare.rate), requests: bare.verifies });
-          log(`  argon2   ${round(bare.rate)} verifies/s`);
+          argon2.push({
+            ...emptyPass('argon2'),
+            rps: round(bare.rate),
+            requests: bare.verifies,
+            serverCpuMsPerRequest: round(bare.cpuMsPerVerify),
+          });
+          log(`  argon2   ${round(bare.rate)} verifies/s  CPU ${round(bare.cpuMsPerVerify)} ms/verify`);
         } else {
           const result = await this.pass('shutter', shutter, counter, (durationMs, seed) =>
             closedLoop({
@@ -500,7 +533,13 @@ class Harness {
     }
     const ratio = round(median(ratios), 3);
     log(`  logIn: Shutter/bare argon2 ${ratio} (rounds: ${ratios.join(', ')})`);
-    return { argon2, shutter: shutterPasses, ratios, ratio, argon2Options };
+    const cpu = logInCpu(argon2, shutterPasses);
+    log(
+      `  logIn CPU per request: bare hash ${cpu.bareHashMs} ms; Shutter ${cpu.serverMs} ms (main thread ` +
+        `${cpu.mainThreadMs}) + PostgreSQL ${cpu.postgresMs} + load generator ${cpu.loadGeneratorMs} ` +
+        `-> ceiling with every core busy ${cpu.ceiling}x`,
+    );
+    return { argon2, shutter: shutterPasses, ratios, ratio, argon2Options, cpu };
   }
 
   /** A CPU profile of the Shutter process under one workload's load (taken through the probe). */
@@ -556,6 +595,21 @@ class Harness {
   }
 }
 
+function logInCpu(argon2: Pass[], shutter: Pass[]): LogInCpu {
+  const med = (passes: Pass[], key: keyof Pass) => round(median(passes.map((p) => Number(p[key]))));
+  const cpu = {
+    bareHashMs: med(argon2, 'serverCpuMsPerRequest'),
+    serverMs: med(shutter, 'serverCpuMsPerRequest'),
+    mainThreadMs: med(shutter, 'mainThreadCpuMsPerRequest'),
+    postgresMs: med(shutter, 'pgCpuMsPerRequest'),
+    loadGeneratorMs: med(shutter, 'clientCpuMsPerRequest'),
+  };
+  return {
+    ...cpu,
+    ceiling: round(cpu.bareHashMs / (cpu.serverMs + cpu.postgresMs + cpu.loadGeneratorMs), 3),
+  };
+}
+
 function emptyPass(target: Pass['target']): Pass {
   return {
     target,
@@ -571,6 +625,7 @@ function emptyPass(target: Pass['target']): Pass {
     clientCpuMsPerRequest: NaN,
     statementsPerRequest: NaN,
     serverCpuMsPerRequest: NaN,
+    mainThreadCpuMsPerRequest: NaN,
     pgCpuMsPerRequest: NaN,
     peakRssMiB: NaN,
     eventLoopDelayP99Ms: NaN,
@@ -587,7 +642,9 @@ function logPass(mode: string, p: Pass): void {
   );
 }
 
-async function bareArgon2(seconds: number): Promise<{ verifies: number; rate: number; options: unknown }> {
+async function bareArgon2(
+  seconds: number,
+): Promise<{ verifies: number; rate: number; cpuMsPerVerify: number; options: unknown }> {
   return new Promise((resolve, reject) => {
     // As many verifications at a time as there are cores: the most this machine can do.
     const concurrency = String(os.cpus().length);

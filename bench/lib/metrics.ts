@@ -9,11 +9,14 @@ import pg from 'pg';
 
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100);
 
-/** utime, stime, cutime, cstime of a process, in ms. */
-function cpuOf(pid: number): { own: number; children: number; ppid: number } | null {
+/** utime, stime, cutime, cstime of a process (or, with `thread`, of one of its threads), in ms. */
+function cpuOf(pid: number, thread?: number): { own: number; children: number; ppid: number } | null {
   let stat: string;
   try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    stat = fs.readFileSync(
+      thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`,
+      'utf8',
+    );
   } catch {
     return null;
   }
@@ -25,6 +28,11 @@ function cpuOf(pid: number): { own: number; children: number; ppid: number } | n
 
 export function processCpuMs(pid: number): number {
   return cpuOf(pid)?.own ?? NaN;
+}
+
+/** CPU of the process's main thread alone (JavaScript, I/O callbacks), without libuv's pool and V8's helpers. */
+export function mainThreadCpuMs(pid: number): number {
+  return cpuOf(pid, pid)?.own ?? NaN;
 }
 
 /** The postmaster, its live backends, and (through cutime) the backends that have exited. */

@@ -160,6 +160,12 @@ export function printReport(report: Report): void {
           `p99 ${fmt(med(d.logIn.shutter, 'p99Ms'), 0)} ms) vs bare argon2 ${fmt(med(d.logIn.argon2, 'rps'))} ` +
           `verifies/s = ${fmt(d.logIn.ratio, 3)}x (rounds ${d.logIn.ratios.join(', ')})`,
       );
+      const cpu = d.logIn.cpu;
+      out.push(
+        `   logIn CPU ms per request: bare argon2 ${fmt(cpu.bareHashMs)} per verify; Shutter ${fmt(cpu.serverMs)} ` +
+          `(main thread ${fmt(cpu.mainThreadMs)}), PostgreSQL ${fmt(cpu.postgresMs)}, load generator ` +
+          `${fmt(cpu.loadGeneratorMs)}: at most ${fmt(cpu.ceiling, 3)}x with every core busy`,
+      );
     }
     out.push('');
     out.push('   exact costs, one request at a time:');
