@@ -73,6 +73,7 @@ export const envSchema = z
     DATABASE_CONNECT_TIMEOUT_MS: int(100, 600_000).default(5_000),
     DATABASE_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(0, 3_600_000).default(10_000),
+    DATABASE_PREPARED_STATEMENTS: bool.default(true),
     SEED_DEMO_DATA: bool.optional(),
 
     SESSION_TTL_DAYS: int(1, 3650).default(30),

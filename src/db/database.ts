@@ -7,6 +7,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client';
 import { observeAdapterFactory, StatementObserver } from './instrument';
+import { statementNames } from './prepared';
 import {
   pgliteMigrationConnection,
   pgMigrationConnection,
@@ -25,6 +26,8 @@ export type DatabaseOptions =
       statementTimeoutMs: number;
       /** a session idle inside an open transaction this long is ended by PostgreSQL; 0 = never */
       idleInTransactionTimeoutMs?: number;
+      /** named prepared statements (see prepared.ts; default true); off behind a transaction-pooling proxy */
+      preparedStatements?: boolean;
       onPoolError?: (err: Error) => void;
     };
 
@@ -121,7 +124,10 @@ async function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres'
   probe.on('error', onPoolError);
   // The pool's listener above covers idle connections; this one covers a connection checked
   // out for a transaction.
-  const factory = new PrismaPg(pool, { onConnectionError: onPoolError });
+  const factory = new PrismaPg(pool, {
+    onConnectionError: onPoolError,
+    statementNameGenerator: options.preparedStatements === false ? undefined : statementNames(),
+  });
   return wrap('postgres', factory, {
     migrationConnection: () => pgMigrationConnection(clientConfig),
     ping: async () => {

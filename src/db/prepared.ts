@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import type { SqlQuery } from '@prisma/driver-adapter-utils';
+
+/** Statements whose text changes with a list's length: `IN ($1,$2,...)` from Prisma's `in`. */
+const VARIABLE_LENGTH = /\bIN \(\$/;
+
+/**
+ * Names for PostgreSQL prepared statements, for adapter-pg's `statementNameGenerator`.
+ *
+ * Without a name, every statement is parsed, analysed and planned again on each run; the feed
+ * statement spends more of PostgreSQL's CPU on that than on reading its rows (measured in
+ * bench/). Named, it is parsed once per connection, and PostgreSQL may settle on a generic
+ * plan after five runs (plan_cache_mode). node-postgres keeps a connection's prepared
+ * statements for the connection's life and cannot drop one, so their number must stay bounded:
+ * statements whose text varies with a list's length stay unnamed, and past `limit` distinct
+ * statements new ones do too. Named statements do not survive a transaction-pooling proxy
+ * (PgBouncer before 1.21): DATABASE_PREPARED_STATEMENTS=false turns this off.
+ *
+ * Written here because adapter-pg leaves the naming to its user; the name is a hash of the
+ * text, so equal statements share a name on every connection and every instance.
+ */
+export function statementNames(limit = 200): (query: SqlQuery) => string {
+  const names = new Map<string, string>();
+  return ({ sql }) => {
+    let name = names.get(sql);
+    if (name !== undefined) return name;
+    name =
+      names.size >= limit || VARIABLE_LENGTH.test(sql)
+        ? '' // unnamed: node-postgres sends it as a one-off statement
+        : `shutter_${createHash('sha256').update(sql).digest('base64url').slice(0, 24)}`;
+    if (name !== '') names.set(sql, name);
+    return name;
+  };
+}
