@@ -16,6 +16,11 @@ const VARIABLE_LENGTH = /\bIN \(\$/;
  * statements new ones do too. Named statements do not survive a transaction-pooling proxy
  * (PgBouncer before 1.21): DATABASE_PREPARED_STATEMENTS=false turns this off.
  *
+ * A prepared statement must not take its result columns from `SELECT * FROM <table>` at its top
+ * level: once a migration adds a column, PostgreSQL refuses to run it ("cached plan must not
+ * change result type"). Ours list their columns (`*` only inside subqueries, which is safe;
+ * test/db/prepared-statements.test.ts runs one across such a migration).
+ *
  * Written here because adapter-pg leaves the naming to its user; the name is a hash of the
  * text, so equal statements share a name on every connection and every instance.
  */

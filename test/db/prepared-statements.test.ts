@@ -62,6 +62,27 @@ describeOnPostgres('test/db/prepared-statements.test.ts')('on PostgreSQL', () =>
     expect(texts.filter((sql) => sql.includes(' IN ('))).toEqual([]);
   });
 
+  it('survive a migration that adds a column while the server runs (a rolling deploy)', async () => {
+    const db = await openFromSettings(base.url!, { DATABASE_POOL_SIZE: '1' });
+    try {
+      const read = () =>
+        Promise.all([
+          db.prisma.$queryRaw`SELECT p.id FROM (SELECT * FROM posts p WHERE p.author_id = ${1n}) p`,
+          db.prisma.post.findMany({ where: { authorId: 1n } }),
+        ]);
+      for (let i = 0; i < 6; i++) await read(); // past the five runs before a generic plan
+      await db.prisma.$executeRawUnsafe('ALTER TABLE posts ADD COLUMN prepared_test_extra int');
+      try {
+        await expect(read()).resolves.toEqual([[], []]);
+      } finally {
+        await db.prisma.$executeRawUnsafe('ALTER TABLE posts DROP COLUMN prepared_test_extra');
+      }
+      await expect(read()).resolves.toEqual([[], []]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('are not prepared with DATABASE_PREPARED_STATEMENTS=false', async () => {
     expect(await preparedAfterQueries({ DATABASE_PREPARED_STATEMENTS: 'false' })).toEqual([]);
   });
