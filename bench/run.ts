@@ -170,6 +170,17 @@ export interface LogInCpu {
   ceiling: number;
 }
 
+export interface LogInResult {
+  /** hashes at a time: the server's ARGON2_MAX_CONCURRENT and the bare run's concurrency */
+  hashThreads: number;
+  argon2: Pass[];
+  shutter: Pass[];
+  ratios: number[];
+  ratio: number;
+  argon2Options: unknown;
+  cpu: LogInCpu;
+}
+
 export interface CostRow {
   op: string;
   target: 'shutter' | 'floor';
@@ -187,14 +198,9 @@ export interface DatasetResult {
   verification: { viewers: number[]; pages: number; identical: boolean };
   costs: CostRow[];
   workloads: WorkloadResult[];
-  logIn?: {
-    argon2: Pass[];
-    shutter: Pass[];
-    ratios: number[];
-    ratio: number;
-    argon2Options: unknown;
-    cpu: LogInCpu;
-  };
+  logIn?: LogInResult;
+  /** logIn with every core but one hashing (ARGON2_MAX_CONCURRENT), against bare argon2 on as many */
+  logInOwnCore?: LogInResult;
   profile?: ProfileSummary & { file: string };
   explainFile?: string;
 }
@@ -270,7 +276,24 @@ class Harness {
         workloads.push(await this.workload(workload, shutter, floor, counter, ctx));
       }
       const result: DatasetResult = { spec, generated, verification, costs, workloads, explainFile };
-      if (this.options.workloads.includes('logIn')) result.logIn = await this.logIn(shutter, counter, ctx);
+      if (this.options.workloads.includes('logIn')) {
+        const cores = os.cpus().length;
+        result.logIn = await this.logIn(shutter, counter, ctx, cores);
+        if (cores > 1) {
+          // The design that leaves the request path a core of its own: how close to bare do the
+          // other cores hash then?
+          const ownCore = await startShutter(
+            url,
+            { DATABASE_POOL_SIZE: String(this.options.poolSize), ARGON2_MAX_CONCURRENT: String(cores - 1) },
+            this.options.nodeArgs,
+          );
+          try {
+            result.logInOwnCore = await this.logIn(ownCore, counter, ctx, cores - 1);
+          } finally {
+            await ownCore.stop();
+          }
+        }
+      }
       if (this.options.profile) result.profile = await this.profile(shutter, spec, ctx);
       return result;
     } catch (error) {
@@ -495,18 +518,26 @@ class Harness {
     for (const target of order) await run(target, target === 'shutter' ? shutter : floor);
   }
 
-  /** logIn against bare argon2 verifications with the same parameters, alternating. */
-  private async logIn(shutter: ServerProcess, counter: StatementCounter, base: WorkloadContext) {
+  /**
+   * logIn against bare argon2 verifications with the same parameters, alternating; the server
+   * runs `hashThreads` hashes at a time (its ARGON2_MAX_CONCURRENT), the bare run as many.
+   */
+  private async logIn(
+    shutter: ServerProcess,
+    counter: StatementCounter,
+    base: WorkloadContext,
+    hashThreads: number,
+  ): Promise<LogInResult> {
     const argon2: Pass[] = [];
     const shutterPasses: Pass[] = [];
     const ratios: number[] = [];
     let argon2Options: unknown;
-    log(`logIn: ${WORKLOADS.logIn.title} (floor: bare argon2 verifications)`);
+    log(`logIn: ${WORKLOADS.logIn.title} (floor: bare argon2 verifications, ${hashThreads} at a time)`);
     for (let r = 0; r < this.options.rounds; r++) {
       const order = r % 2 === 0 ? ['argon2', 'shutter'] : ['shutter', 'argon2'];
       for (const target of order) {
         if (target === 'argon2') {
-          const bare = await bareArgon2(this.options.durationS);
+          const bare = await bareArgon2(this.options.durationS, hashThreads);
           argon2Options = bare.options;
           argon2.push({
             ...emptyPass('argon2'),
@@ -539,7 +570,7 @@ class Harness {
         `${cpu.mainThreadMs}) + PostgreSQL ${cpu.postgresMs} + load generator ${cpu.loadGeneratorMs} ` +
         `-> ceiling with every core busy ${cpu.ceiling}x`,
     );
-    return { argon2, shutter: shutterPasses, ratios, ratio, argon2Options, cpu };
+    return { hashThreads, argon2, shutter: shutterPasses, ratios, ratio, argon2Options, cpu };
   }
 
   /** A CPU profile of the Shutter process under one workload's load (taken through the probe). */
@@ -644,13 +675,12 @@ function logPass(mode: string, p: Pass): void {
 
 async function bareArgon2(
   seconds: number,
+  concurrency: number,
 ): Promise<{ verifies: number; rate: number; cpuMsPerVerify: number; options: unknown }> {
   return new Promise((resolve, reject) => {
-    // As many verifications at a time as there are cores: the most this machine can do.
-    const concurrency = String(os.cpus().length);
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'bench/argon2-bare.ts', String(seconds), concurrency],
+      ['--import', 'tsx', 'bench/argon2-bare.ts', String(seconds), String(concurrency)],
       {
         cwd: ROOT,
         env: { ...process.env, ...SHUTTER_BENCH_ENV },

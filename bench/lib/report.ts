@@ -167,6 +167,14 @@ export function printReport(report: Report): void {
           `${fmt(cpu.loadGeneratorMs)}: at most ${fmt(cpu.ceiling, 3)}x with every core busy`,
       );
     }
+    if (d.logInOwnCore) {
+      const own = d.logInOwnCore;
+      out.push(
+        `   logIn with the request path on a core of its own (ARGON2_MAX_CONCURRENT=${own.hashThreads}): ` +
+          `${fmt(med(own.shutter, 'rps'))} req/s vs bare argon2 on ${own.hashThreads} core(s) ` +
+          `${fmt(med(own.argon2, 'rps'))}/s = ${fmt(own.ratio, 3)}x (rounds ${own.ratios.join(', ')})`,
+      );
+    }
     out.push('');
     out.push('   exact costs, one request at a time:');
     out.push(
