@@ -25,11 +25,15 @@ export function isTransientConflict(error: unknown): boolean {
 const CONFLICT_STATES = new Set(['40001', '40P01']);
 
 /**
- * True for a foreign-key violation (Prisma P2003): the row referred to (e.g. the post being
- * liked or commented on) was deleted concurrently.
+ * True for a foreign-key violation: the row referred to (e.g. the post being liked or
+ * commented on) was deleted concurrently. Model queries report P2003; raw queries (P2010) carry
+ * the SQLSTATE (23503) in the driver adapter's error.
  */
 export function isForeignKeyViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003';
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === 'P2003') return true;
+  const cause = adapterCause(error);
+  return cause?.kind === 'ForeignKeyConstraintViolation' || String(cause?.originalCode) === '23503';
 }
 
 // Prisma's codes for "no usable connection": can't reach (P1001), timed out reaching (P1002),
