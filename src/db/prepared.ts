@@ -3,6 +3,8 @@ import type { SqlQuery } from '@prisma/driver-adapter-utils';
 
 /** Statements whose text changes with a list's length: `IN ($1,$2,...)` from Prisma's `in`. */
 const VARIABLE_LENGTH = /\bIN \(\$/;
+/** Transaction control: nothing to plan, and pg_stat_statements counts it only when unnamed. */
+const TRANSACTION_CONTROL = /^\s*(BEGIN|START|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i;
 
 /**
  * Names for PostgreSQL prepared statements, for adapter-pg's `statementNameGenerator`.
@@ -13,7 +15,7 @@ const VARIABLE_LENGTH = /\bIN \(\$/;
  * plan after five runs (plan_cache_mode). node-postgres keeps a connection's prepared
  * statements for the connection's life and cannot drop one, so their number must stay bounded:
  * statements whose text varies with a list's length stay unnamed, and past `limit` distinct
- * statements new ones do too. Named statements do not survive a transaction-pooling proxy
+ * statements new ones do too. BEGIN, COMMIT and the like stay unnamed as well. Named statements do not survive a transaction-pooling proxy
  * (PgBouncer before 1.21): DATABASE_PREPARED_STATEMENTS=false turns this off.
  *
  * A prepared statement must not take its result columns from `SELECT * FROM <table>` at its top
@@ -30,7 +32,7 @@ export function statementNames(limit = 200): (query: SqlQuery) => string {
     let name = names.get(sql);
     if (name !== undefined) return name;
     name =
-      names.size >= limit || VARIABLE_LENGTH.test(sql)
+      names.size >= limit || VARIABLE_LENGTH.test(sql) || TRANSACTION_CONTROL.test(sql)
         ? '' // unnamed: node-postgres sends it as a one-off statement
         : `shutter_${createHash('sha256').update(sql).digest('base64url').slice(0, 24)}`;
     if (name !== '') names.set(sql, name);

@@ -18,6 +18,8 @@ describe('statement names', () => {
   it('leave statements whose text grows with a list unnamed, and stop naming past the limit', () => {
     const name = statementNames(2);
     expect(name(query('SELECT * FROM users WHERE id IN ($1,$2,$3)'))).toBe('');
+    for (const control of ['BEGIN', 'COMMIT', 'ROLLBACK', 'SAVEPOINT s1', 'RELEASE SAVEPOINT s1'])
+      expect(name(query(control))).toBe('');
     expect(name(query('SELECT * FROM users WHERE id IN (SELECT user_id FROM sessions)'))).not.toBe('');
     expect(name(query('SELECT 2'))).not.toBe('');
     expect(name(query('SELECT 3'))).toBe('');
