@@ -30,7 +30,7 @@ export function processCpuMs(pid: number): number {
   return cpuOf(pid)?.own ?? NaN;
 }
 
-/** CPU of the process's main thread alone (JavaScript, I/O callbacks), without libuv's pool and V8's helpers. */
+/** CPU of the main thread alone (JavaScript, I/O callbacks): not libuv's pool nor V8's helpers. */
 export function mainThreadCpuMs(pid: number): number {
   return cpuOf(pid, pid)?.own ?? NaN;
 }
