@@ -4,6 +4,7 @@ import { uniqueViolation } from '../db/errors';
 import { retryOnConflict } from '../db/retry';
 import { badUserInput, unauthenticated } from '../graphql/errors';
 import { checkLength } from '../shared/validate';
+import { userFromRow } from '../users/columns';
 import { openSession, revokeSession } from './sessions';
 import type { AuthPayloadModel } from './types';
 import { requireViewer } from './viewer';
@@ -51,7 +52,7 @@ export async function signUp(ctx: AppContext, input: SignUpInput): Promise<AuthP
       ctx.prisma.$transaction(async (tx) => {
         const user = await tx.user.create({ data: { username, email, passwordHash, displayName } });
         const token = await openSession(tx, user.id, ctx.config.SESSION_TTL_DAYS);
-        return { token, user };
+        return { token, user: userFromRow(user) };
       }),
     );
     ctx.signedIn = payload.user.id;
@@ -88,7 +89,8 @@ export async function logIn(
     ? await upgradeHashAndOpenSession(ctx, user.id, await ctx.passwords.hash(input.password))
     : await openSession(ctx.prisma, user.id, ctx.config.SESSION_TTL_DAYS);
   ctx.signedIn = user.id;
-  return { token, user };
+  // the payload's user leaves the auth module: without the email and the password hash
+  return { token, user: userFromRow(user) };
 }
 
 /** The stronger hash and the new session are written together or not at all. */

@@ -41,8 +41,8 @@ export const userColumns = (alias: string, prefix = ''): Prisma.Sql =>
     USER_FIELDS.map((field) => `${alias}.${USER_COLUMNS[field]} AS "${prefix}${field}"`).join(', '),
   );
 
-/** The user carried by a row selected with `userColumns(alias, prefix)`. */
-export function userFromRow(row: Record<string, unknown>, prefix: string): UserModel {
+/** The user carried by a row selected with `userColumns(alias, prefix)` (prefix '' for a User). */
+export function userFromRow(row: Record<string, unknown>, prefix = ''): UserModel {
   const user: Record<string, unknown> = {};
   for (const field of USER_FIELDS) user[field] = row[prefix + field];
   return user as UserModel;
