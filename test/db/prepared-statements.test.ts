@@ -73,6 +73,12 @@ describeOnPostgres('test/db/prepared-statements.test.ts')('on PostgreSQL', () =>
           db.prisma.post.findMany({ where: { authorId: 1n } }),
         ]);
       for (let i = 0; i < 6; i++) await read(); // past the five runs before a generic plan
+      // both are prepared on the pool's one connection, so the migration really hits them
+      const prepared = await db.prisma.$queryRaw<{ statement: string }[]>`
+        SELECT statement FROM pg_prepared_statements`;
+      expect(
+        prepared.filter((p) => /SELECT \* FROM posts p|FROM "public"."posts"/.test(p.statement)),
+      ).toHaveLength(2);
       await db.prisma.$executeRawUnsafe('ALTER TABLE posts ADD COLUMN prepared_test_extra int');
       try {
         await expect(read()).resolves.toEqual([[], []]);
