@@ -166,12 +166,12 @@ export interface LogInCpu {
   mainThreadMs: number;
   postgresMs: number;
   loadGeneratorMs: number;
-  /** bareHashMs / (serverMs + postgresMs + loadGeneratorMs) */
+  /** bareHashMs / (serverMs + postgresMs + loadGeneratorMs): meaningful when every core hashes */
   ceiling: number;
 }
 
 export interface LogInResult {
-  /** hashes at a time: the server's ARGON2_MAX_CONCURRENT and the bare run's concurrency */
+  /** verifications at a time in the bare run (for logInOwnCore, the server's ARGON2_MAX_CONCURRENT too) */
   hashThreads: number;
   argon2: Pass[];
   shutter: Pass[];
@@ -514,13 +514,14 @@ class Harness {
     floor: ServerProcess,
     run: (target: 'shutter' | 'floor', server: ServerProcess) => Promise<void>,
   ): Promise<void> {
-    const order = r % 2 === 0 ? (['floor', 'shutter'] as const) : (['shutter', 'floor'] as const);
-    for (const target of order) await run(target, target === 'shutter' ? shutter : floor);
+    for (const target of inTurn<'shutter' | 'floor'>(r, 'floor', 'shutter'))
+      await run(target, target === 'shutter' ? shutter : floor);
   }
 
   /**
-   * logIn against bare argon2 verifications with the same parameters, alternating; the server
-   * runs `hashThreads` hashes at a time (its ARGON2_MAX_CONCURRENT), the bare run as many.
+   * logIn against bare argon2 verifications with the same parameters, alternating; the bare run
+   * verifies `hashThreads` at a time (all the cores, or as many as `shutter` is configured to
+   * hash at once).
    */
   private async logIn(
     shutter: ServerProcess,
@@ -534,8 +535,7 @@ class Harness {
     let argon2Options: unknown;
     log(`logIn: ${WORKLOADS.logIn.title} (floor: bare argon2 verifications, ${hashThreads} at a time)`);
     for (let r = 0; r < this.options.rounds; r++) {
-      const order = r % 2 === 0 ? ['argon2', 'shutter'] : ['shutter', 'argon2'];
-      for (const target of order) {
+      for (const target of inTurn(r, 'argon2', 'shutter')) {
         if (target === 'argon2') {
           const bare = await bareArgon2(this.options.durationS, hashThreads);
           argon2Options = bare.options;
@@ -567,8 +567,8 @@ class Harness {
     const cpu = logInCpu(argon2, shutterPasses);
     log(
       `  logIn CPU per request: bare hash ${cpu.bareHashMs} ms; Shutter ${cpu.serverMs} ms (main thread ` +
-        `${cpu.mainThreadMs}) + PostgreSQL ${cpu.postgresMs} + load generator ${cpu.loadGeneratorMs} ` +
-        `-> ceiling with every core busy ${cpu.ceiling}x`,
+        `${cpu.mainThreadMs}) + PostgreSQL ${cpu.postgresMs} + load generator ${cpu.loadGeneratorMs}` +
+        (hashThreads === os.cpus().length ? ` -> ceiling with every core hashing ${cpu.ceiling}x` : ''),
     );
     return { hashThreads, argon2, shutter: shutterPasses, ratios, ratio, argon2Options, cpu };
   }
@@ -625,6 +625,10 @@ class Harness {
     return path.relative(ROOT, file);
   }
 }
+
+/** `first` then `second` in even rounds, the other way round in odd ones. */
+const inTurn = <T>(r: number, first: T, second: T): [T, T] =>
+  r % 2 === 0 ? [first, second] : [second, first];
 
 function logInCpu(argon2: Pass[], shutter: Pass[]): LogInCpu {
   const med = (passes: Pass[], key: keyof Pass) => round(median(passes.map((p) => Number(p[key]))));
