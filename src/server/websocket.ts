@@ -68,9 +68,6 @@ export function attachWebSocketServer(
       schema,
       connectionInitWaitTimeout: config.WS_CONNECTION_INIT_TIMEOUT_MS,
       onConnect: (ctx) => authenticateSocket(ctx, services, sockets),
-      onClose: (ctx) => {
-        if (ctx.extra.viewer) sockets.close(ctx.extra.viewer.id);
-      },
       onSubscribe: (ctx, _id, payload) => {
         // graphql-ws registers the new id before calling us, so it is part of the count.
         if (Object.keys(ctx.subscriptions).length > config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET) {
@@ -143,7 +140,9 @@ async function authenticateSocket(
     return false;
   }
   if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
-  if (!sockets.tryOpen(viewer.id)) {
+  // The client may have gone while its token was checked: nothing to count or acknowledge.
+  if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
+  if (!sockets.tryOpen(viewer.id, ctx.extra.socket)) {
     // The first close wins: ws ignores the 4403 graphql-ws sends after this.
     ctx.extra.socket.close(POLICY_VIOLATION, 'Too many connections for this user');
     return false;

@@ -115,6 +115,29 @@ describe('limits', () => {
     await subscribersReach(app, 3);
   });
 
+  it('gives a place back when the client drops while its token is still being checked', async () => {
+    const user = await signUp(app);
+    const max = app.config.WS_MAX_SOCKETS_PER_USER;
+    const connectionsBefore = await openConnections(app);
+    // The sessions table busy: every socket's authentication waits until it is released.
+    await whileSessionsLocked(app, async () => {
+      for (let i = 0; i < max + 2; i++) {
+        const { ws } = rawSocket(app);
+        await new Promise<void>((resolve) => ws.once('open', resolve));
+        ws.send(
+          JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${user.token}` } }),
+        );
+        ws.terminate(); // as a phone entering a tunnel: no close frame
+      }
+      await within(waitForConnections(app, connectionsBefore), 'the server to see every drop');
+    });
+    // Every dropped socket has finished authenticating once a new one has: a leaked count
+    // would close this one (and every later one) with 1008.
+    openSocket(app, { token: user.token }).subscribe(POST_CREATED);
+    openSocket(app, { token: user.token }).subscribe(POST_CREATED);
+    await subscribersReach(app, 2);
+  });
+
   it('caps the subscriptions of one socket', async () => {
     const user = await signUp(app);
     const socket = openSocket(app, { token: user.token });
@@ -170,3 +193,37 @@ it('closes open sockets with 1001 on graceful shutdown', async () => {
   await leaving.stop();
   expect(await within(socket.closed, 'the shutdown close')).toEqual({ code: 1001, reason: 'Going away' });
 });
+
+/** Runs `body` while a transaction holds the sessions table exclusively, then releases it. */
+async function whileSessionsLocked(target: TestApp, body: () => Promise<void>): Promise<void> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let onLocked!: () => void;
+  const locked = new Promise<void>((resolve) => (onLocked = resolve));
+  const holder = target.db.prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe('LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE');
+      onLocked();
+      await released;
+    },
+    { timeout: 30_000 },
+  );
+  await locked;
+  try {
+    await body();
+  } finally {
+    release();
+    await holder;
+  }
+}
+
+/** TCP connections the server holds (HTTP keep-alive and WebSocket alike). */
+function openConnections(target: TestApp): Promise<number> {
+  return new Promise((resolve, reject) =>
+    target.app.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+  );
+}
+
+async function waitForConnections(target: TestApp, atMost: number): Promise<void> {
+  while ((await openConnections(target)) > atMost) await new Promise((resolve) => setTimeout(resolve, 10));
+}
