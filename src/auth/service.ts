@@ -3,7 +3,7 @@ import type { AppContext } from '../context';
 import { uniqueViolation } from '../db/errors';
 import { retryOnConflict } from '../db/retry';
 import { badUserInput, unauthenticated } from '../graphql/errors';
-import { checkLength } from '../shared/validate';
+import { checkLength, longerThan } from '../shared/validate';
 import { userFromRow } from '../users/columns';
 import { openSession, revokeSession } from './sessions';
 import type { AuthPayloadModel } from './types';
@@ -14,6 +14,9 @@ export const USERNAME_PATTERN = /^[a-z0-9_.]{3,30}$/;
 // mail, not by a regex.
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const LOGIN_FAILED = 'Invalid login or password.';
+const MAX_EMAIL = 254;
+// In code points, as every length here: what signUp accepts, logIn and changePassword accept.
+const PASSWORD = { min: 8, max: 128 };
 
 export interface SignUpInput {
   username: string;
@@ -32,13 +35,13 @@ export function normalizeUsername(raw: string): string {
 
 function normalizeEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
-  if (email.length > 254 || !EMAIL_PATTERN.test(email))
+  if (longerThan(email, MAX_EMAIL) || !EMAIL_PATTERN.test(email))
     throw badUserInput('email', 'email is not a valid address.');
   return email;
 }
 
 export const checkPassword = (field: string, password: string): string =>
-  checkLength(field, password, 8, 128);
+  checkLength(field, password, PASSWORD.min, PASSWORD.max);
 
 export async function signUp(ctx: AppContext, input: SignUpInput): Promise<AuthPayloadModel> {
   const username = normalizeUsername(input.username);
@@ -73,7 +76,8 @@ export async function logIn(
 ): Promise<AuthPayloadModel> {
   const login = input.login.trim().toLowerCase();
   // Over-long input cannot match an account; refuse it before spending a hash on it.
-  if (login.length > 254 || input.password.length > 128) throw unauthenticated(LOGIN_FAILED);
+  if (longerThan(login, MAX_EMAIL) || longerThan(input.password, PASSWORD.max))
+    throw unauthenticated(LOGIN_FAILED);
   // Throttled per client address, then per account: RATE_LIMITED before any hash is spent.
   const attempt = await ctx.limits.beginLogin(ctx.clientAddress);
   const user = await ctx.prisma.user.findUnique({
@@ -118,7 +122,7 @@ export async function changePassword(
   const user: User | null = await ctx.prisma.user.findUnique({ where: { id: viewer.id } });
   if (!user) throw unauthenticated();
   const wrong = () => badUserInput('currentPassword', 'The current password is wrong.');
-  if (currentPassword.length > 128) throw wrong();
+  if (longerThan(currentPassword, PASSWORD.max)) throw wrong();
   // A stolen session must not become a way to guess the password: logIn's budget applies.
   const attempt = await ctx.limits.beginLogin(ctx.clientAddress);
   await attempt.forAccount(`user:${user.id}`);

@@ -6,9 +6,15 @@ import { badUserInput } from '../graphql/errors';
  */
 export const length = (value: string): number => [...value].length;
 
+/**
+ * `length(value) > max` without counting a huge string: code points never outnumber UTF-16
+ * units, nor are they fewer than half of them.
+ */
+export const longerThan = (value: string, max: number): boolean =>
+  value.length > max && (value.length > 2 * max || length(value) > max);
+
 export function checkLength(field: string, value: string, min: number, max: number): string {
-  const n = length(value);
-  if (n < min || n > max) {
+  if (longerThan(value, max) || length(value) < min) {
     const rule = min === 0 ? `at most ${max}` : `${min} to ${max}`;
     throw badUserInput(field, `${field} must be ${rule} characters long.`);
   }

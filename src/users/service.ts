@@ -1,6 +1,6 @@
 import type { AppContext } from '../context';
 import { requireViewer } from '../auth/viewer';
-import { checkHttpUrl, checkLength } from '../shared/validate';
+import { checkHttpUrl, checkLength, longerThan } from '../shared/validate';
 import { USER_SELECT, type UserModel } from './columns';
 
 export interface UpdateProfileInput {
@@ -25,7 +25,7 @@ export async function updateProfile(ctx: AppContext, input: UpdateProfileInput):
 
 export async function findByUsername(ctx: AppContext, username: string): Promise<UserModel | null> {
   const normalized = username.trim().toLowerCase();
-  if (normalized.length > 30) return null;
+  if (longerThan(normalized, 30)) return null;
   return ctx.prisma.user.findUnique({ where: { username: normalized }, select: USER_SELECT });
 }
 

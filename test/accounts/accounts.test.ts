@@ -204,6 +204,20 @@ describe('changePassword', () => {
     expect(login.errors).toBeUndefined();
   });
 
+  it('counts a password in characters the same way everywhere: 128 emoji can be set, used and changed', async () => {
+    const longest = '\u{1F512}'.repeat(128); // 256 UTF-16 units
+    const alice = await signUp(app, 'alice', longest);
+    const login = await app.gql(LOG_IN, { input: { login: 'alice', password: longest } });
+    expect(login.errors).toBeUndefined();
+    const next = '\u{1F511}'.repeat(128);
+    const res = await app.gql(CHANGE, { c: longest, n: next }, { token: alice.token });
+    expect(res.data).toEqual({ changePassword: true });
+    const again = await app.gql(LOG_IN, { input: { login: 'alice', password: next } });
+    expect(again.errors).toBeUndefined();
+    const tooLong = await app.gql(CHANGE, { c: next, n: next + 'x' }, { token: alice.token });
+    expect(tooLong.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'newPassword' });
+  });
+
   it('checks the new password limits and needs a viewer', async () => {
     const alice = await signUp(app, 'alice');
     const short = await app.gql(CHANGE, { c: alice.password, n: 'short' }, { token: alice.token });
