@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { isDatabaseUnavailable } from '../db/errors';
 import { EXPECTED_CODES, SERVICE_UNAVAILABLE_MESSAGE } from './errors';
 
@@ -11,6 +11,19 @@ const REQUEST_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
 ]);
+
+const isClientErrorCode = (code: unknown): code is string =>
+  typeof code === 'string' && (EXPECTED_CODES.has(code) || REQUEST_CODES.has(code));
+
+/**
+ * The code of an error the client caused (shown as it is, logged without a stack), or null
+ * for anything unexpected.
+ */
+export function clientErrorCode(error: GraphQLError): string | null {
+  const code = error.extensions.code;
+  if (isClientErrorCode(code)) return code;
+  return isUncodedRequestError(error) ? 'BAD_REQUEST' : null;
+}
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error.';
 
@@ -31,10 +44,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       extensions: { code: 'SERVICE_UNAVAILABLE' },
     };
   }
-  if (typeof code === 'string' && (EXPECTED_CODES.has(code) || REQUEST_CODES.has(code))) {
+  if (isClientErrorCode(code)) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     void _stacktrace;
     return { ...formatted, extensions };
+  }
+  if (isUncodedRequestError(error)) {
+    return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
   }
   return {
     message: INTERNAL_ERROR_MESSAGE,
@@ -42,4 +58,15 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   };
+}
+
+/**
+ * Apollo refuses some requests with an HTTP 4xx status but no code, which would otherwise be
+ * masked as INTERNAL_SERVER_ERROR: an APQ hash that does not match its query, an unsupported
+ * APQ version.
+ */
+function isUncodedRequestError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined || error.path) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }

@@ -11,7 +11,7 @@ const SEARCH = keyset({
   name: 'searchUsers',
   direction: 'asc',
   keys: [
-    { field: 'rank', column: 'rank', type: 'number' },
+    { field: 'rank', column: 'rank', type: 'int' },
     { field: 'username', column: 'username', type: 'string' },
   ],
 });

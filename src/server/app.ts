@@ -19,6 +19,7 @@ import { createPubSub } from '../realtime/pubsub';
 import { attachWebSocketServer } from './websocket';
 import { validationRules } from '../graphql/validation-rules';
 import { withRateLimits } from '../security/limited-mutations';
+import { withTextChecks } from '../security/text-inputs';
 import { createRateLimits } from '../security/rate-limits';
 import { operationGuardPlugin } from './operation-guard';
 import { handleTransportErrors } from './transport-errors';
@@ -52,7 +53,8 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
     events: pubsub,
     limits: await createRateLimits(config, log),
   };
-  const schema = withRateLimits(buildSchema());
+  // Text checks outermost: a refused string spends no rate-limit budget.
+  const schema = withTextChecks(withRateLimits(buildSchema()));
   const app = express();
   app.disable('x-powered-by');
   // Decides req.ip, the client address that per-address limits count (see TRUST_PROXY).

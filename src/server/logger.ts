@@ -9,7 +9,10 @@ import type { Config } from '../config';
  * milliseconds), and the flush pino runs on exit can then write the last lines ahead of one
  * still queued: the shutdown log came out of order in CI ("server stopped" after "stopped").
  */
-export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
+export function createLogger(
+  config: Pick<Config, 'LOG_LEVEL'>,
+  destination: pino.DestinationStream = pino.destination({ dest: 1, sync: true }),
+): Logger {
   return pino(
     {
       level: config.LOG_LEVEL,
@@ -29,6 +32,6 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
         censor: '[redacted]',
       },
     },
-    pino.destination({ dest: 1, sync: true }),
+    destination,
   );
 }

@@ -6,9 +6,9 @@ import { checkOperationCost, type OperationCost } from '../graphql/cost';
 import { authenticateRequest } from './request-context';
 
 /**
- * What runs between validation and execution of an HTTP operation, in this order: the cost
- * limit (which needs the variables, so it cannot be a validation rule), then the request's
- * authentication. An operation refused by any limit (parse, validation or cost) therefore
+ * What runs between validation and execution of an HTTP operation, in this order: a
+ * subscription is refused (its events need a socket to go out on), the cost limit (which needs
+ * the variables, so it cannot be a validation rule), then the request's authentication. An operation refused by any limit (parse, validation or cost) therefore
  * never reaches the database, not even for its token. The cost goes out in every response's
  * `extensions.cost` ({ requested, limit }), refused or not, so clients can see their budget.
  */
@@ -20,6 +20,7 @@ export function operationGuardPlugin(config: Pick<Config, 'MAX_COST'>): ApolloSe
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           // No such operation: execution refuses it, with no resolver and nothing to check.
           if (!operation) return;
+          if (operation.operation === 'subscription') throw subscriptionOverHttp();
           try {
             cost = checkOperationCost(schema, document, operation, request.variables, config.MAX_COST);
           } catch (error) {
@@ -39,4 +40,10 @@ export function operationGuardPlugin(config: Pick<Config, 'MAX_COST'>): ApolloSe
       };
     },
   };
+}
+
+function subscriptionOverHttp(): GraphQLError {
+  return new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) at /graphql.', {
+    extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+  });
 }

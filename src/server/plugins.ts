@@ -1,20 +1,23 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { AppContext } from '../context';
-import { EXPECTED_CODES } from '../graphql/errors';
+import { clientErrorCode } from '../graphql/format-error';
 
 /**
- * Logs each operation with its request id, and every unexpected error in full (the client
- * only sees the masked INTERNAL_SERVER_ERROR with the same request id).
+ * One line per operation with its request id, and the codes of the client errors it met (a
+ * client's mistake is routine: no stack, no error level). Every unexpected error is logged in
+ * full at error level (the client only sees the masked INTERNAL_SERVER_ERROR with the same
+ * request id).
  */
 export const loggingPlugin: ApolloServerPlugin<AppContext> = {
   async requestDidStart({ contextValue }) {
     const started = performance.now();
+    let clientErrors: string[] | undefined;
     return {
       async didEncounterErrors({ errors, contextValue: ctx }) {
         for (const error of errors) {
-          const code = error.extensions?.code;
-          if (typeof code === 'string' && EXPECTED_CODES.has(code)) continue;
-          ctx.log.error({ err: error.originalError ?? error, path: error.path }, 'operation failed');
+          const code = clientErrorCode(error);
+          if (code) (clientErrors ??= []).push(code);
+          else ctx.log.error({ err: error.originalError ?? error, path: error.path }, 'operation failed');
         }
       },
       async willSendResponse({ response, operationName }) {
@@ -26,7 +29,7 @@ export const loggingPlugin: ApolloServerPlugin<AppContext> = {
           }
         }
         contextValue.log.info(
-          { operationName, ms: Math.round(performance.now() - started) },
+          { operationName, ms: Math.round(performance.now() - started), errors: clientErrors },
           'graphql operation',
         );
       },

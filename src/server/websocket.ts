@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticate } from '../auth/sessions';
 import { bearerToken } from '../auth/tokens';
@@ -59,7 +60,10 @@ export function attachWebSocketServer(
       return refuse(socket, 404, 'Not Found');
     if (closing) return refuse(socket, 503, 'Service Unavailable');
     if (!originAllowed(request, config)) return refuse(socket, 403, 'Forbidden');
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      quietClientProtocolErrors(ws, services.log);
+      wss.emit('connection', ws, request);
+    });
   };
   server.on('upgrade', onUpgrade);
 
@@ -165,6 +169,23 @@ function originAllowed(request: http.IncomingMessage, config: Pick<Config, 'CORS
   } catch {
     return false;
   }
+}
+
+/**
+ * A frame over the size cap, invalid UTF-8 or a protocol violation is the client's doing: `ws`
+ * has already closed the socket with the matching code (1009, 1007, 1002). graphql-ws would
+ * report it on the console, with a stack, as an internal error; it is logged as what it is.
+ */
+function quietClientProtocolErrors(ws: WebSocket, log: Logger): void {
+  const emit = ws.emit.bind(ws);
+  ws.emit = (event: string | symbol, ...args: unknown[]): boolean => {
+    const error = args[0] as { code?: unknown } | undefined;
+    if (event === 'error' && typeof error?.code === 'string' && error.code.startsWith('WS_ERR_')) {
+      log.info({ code: error.code }, 'socket closed on a protocol error from the client');
+      return true;
+    }
+    return emit(event, ...args);
+  };
 }
 
 function refuse(socket: Duplex, status: number, message: string): void {

@@ -1,6 +1,7 @@
 import { Prisma } from '../generated/prisma/client';
 import DataLoader from 'dataloader';
 import { badUserInput } from '../graphql/errors';
+import { isStorableText } from './validate';
 
 /**
  * The one pagination helper behind every connection: Relay connections over keyset
@@ -30,7 +31,7 @@ export interface Connection<N> {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
-type KeyType = 'date' | 'bigint' | 'string' | 'number';
+type KeyType = 'date' | 'bigint' | 'string' | 'int';
 type KeyValue = Date | bigint | string | number;
 
 interface KeyField {
@@ -61,19 +62,33 @@ function encodeValue(value: KeyValue): string | number {
   return value;
 }
 
+const INT8 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+const INT4_MAX = 2 ** 31 - 1;
+
+/**
+ * A cursor component as this server encodes it, and in the range of its SQL type: a forged
+ * cursor that decodes but would fail in PostgreSQL (an id past int8, a date PostgreSQL cannot
+ * hold, a NUL in a string) is refused here, as BAD_USER_INPUT, never sent.
+ */
 function decodeValue(raw: unknown, type: KeyType): KeyValue | null {
   switch (type) {
     case 'date': {
       if (typeof raw !== 'string') return null;
       const date = new Date(raw);
-      return Number.isNaN(date.getTime()) ? null : date;
+      if (Number.isNaN(date.getTime()) || date.toISOString() !== raw) return null; // not ours
+      // JavaScript dates span 271,821 BC to 275,760 AD, PostgreSQL's 4713 BC to 294,276 AD.
+      const year = date.getUTCFullYear();
+      return year >= 1 && year <= 9999 ? date : null;
     }
-    case 'bigint':
-      return typeof raw === 'string' && /^-?[0-9]{1,19}$/.test(raw) ? BigInt(raw) : null;
+    case 'bigint': {
+      if (typeof raw !== 'string' || !/^-?[0-9]{1,19}$/.test(raw)) return null;
+      const value = BigInt(raw);
+      return value >= INT8.min && value <= INT8.max ? value : null;
+    }
     case 'string':
-      return typeof raw === 'string' ? raw : null;
-    case 'number':
-      return typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
+      return typeof raw === 'string' && isStorableText(raw) ? raw : null;
+    case 'int':
+      return Number.isInteger(raw) && Math.abs(raw as number) <= INT4_MAX ? (raw as number) : null;
   }
 }
 

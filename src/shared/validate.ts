@@ -13,6 +13,14 @@ export const length = (value: string): number => [...value].length;
 export const longerThan = (value: string, max: number): boolean =>
   value.length > max && (value.length > 2 * max || length(value) > max);
 
+// NUL cannot be stored in a PostgreSQL text column, and a lone UTF-16 surrogate cannot be
+// encoded as UTF-8 at all (it would be stored as U+FFFD, silently changing what was sent).
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const UNSTORABLE = /[\u0000\p{Cs}]/u;
+
+/** Text PostgreSQL stores exactly as sent: no NUL character, no unpaired surrogate. */
+export const isStorableText = (value: string): boolean => !UNSTORABLE.test(value);
+
 export function checkLength(field: string, value: string, min: number, max: number): string {
   if (longerThan(value, max) || length(value) < min) {
     const rule = min === 0 ? `at most ${max}` : `${min} to ${max}`;

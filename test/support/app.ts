@@ -49,7 +49,7 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  { db: sharedDb }: { db?: TestDatabase } = {},
+  { db: sharedDb, logLines }: { db?: TestDatabase; logLines?: Record<string, any>[] } = {},
 ): Promise<TestApp> {
   // A given database (e.g. shared by two instances) belongs to the caller, who closes it.
   const db = sharedDb ?? (await createTestDatabase());
@@ -61,7 +61,10 @@ export async function startTestApp(
     RATE_LIMIT_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}`,
     ...env,
   });
-  const log = createLogger(config);
+  // `logLines` collects what the server logs, parsed, for tests of what it logs and how.
+  const log = logLines
+    ? createLogger(config, { write: (line: string) => void logLines.push(JSON.parse(line)) })
+    : createLogger(config);
   const passwords = PasswordHasher.fromConfig(config);
   const app = await startApp({ config, log, prisma: db.prisma, passwords, ping: db.ping }, 0, '127.0.0.1');
   return {
