@@ -1,5 +1,5 @@
 import 'dotenv/config';
-import { PasswordHasher } from './auth/passwords';
+import { PasswordHasher } from './security/passwords';
 import { ConfigError, parseConfig, type Config } from './config';
 import { openConfiguredDatabase } from './db/from-config';
 import { migrate } from './db/migrations';

@@ -1,13 +1,13 @@
 import type { User } from '../generated/prisma/client';
-import type { AppContext } from '../context';
+import type { AppContext } from '../core/context';
 import { uniqueViolation } from '../db/errors';
 import { retryOnConflict } from '../db/retry';
-import { badUserInput, unauthenticated } from '../graphql/errors';
-import { checkLength, longerThan } from '../shared/validate';
+import { badUserInput, unauthenticated } from '../core/errors';
+import { checkLength, longerThan } from '../core/validate';
 import { userFromRow } from '../users/columns';
 import { openSession, revokeSession } from './sessions';
 import type { AuthPayloadModel } from './types';
-import { requireViewer } from './viewer';
+import { requireViewer } from '../core/viewer';
 
 export const USERNAME_PATTERN = /^[a-z0-9_.]{3,30}$/;
 // Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is proven by

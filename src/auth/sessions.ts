@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client';
-import type { Viewer } from '../context';
+import type { Viewer } from '../core/context';
 import { hashToken, newSessionToken } from './tokens';
 
 type Db = Pick<PrismaClient, 'session'>;

@@ -1,8 +1,9 @@
 import { Prisma, type Comment, type PrismaClient } from '../generated/prisma/client';
-import { createChildPageLoader, keyset, type Connection, type PageRequest } from '../shared/connection';
-import { carry } from '../shared/fetched-with';
-import { createLoader } from '../shared/loader';
-import { bigintArray } from '../shared/sql';
+import { createChildPageLoader, keyset, type Connection, type PageRequest } from '../core/connection';
+import { carry } from '../core/fetched-with';
+import { createLoader } from '../core/loader';
+import { domainLoaders, type DataDeps } from '../core/module';
+import { bigintArray } from '../core/sql';
 import {
   userColumns,
   userFromJson,
@@ -59,7 +60,7 @@ async function withAuthors(rows: CommentRow[]): Promise<Comment[]> {
   );
 }
 
-export function createCommentLoaders(prisma: PrismaClient) {
+function createCommentLoaders({ prisma }: DataDeps) {
   return {
     commentById: createLoader(
       (ids: readonly bigint[]) => prisma.comment.findMany({ where: { id: { in: [...ids] } } }),
@@ -68,6 +69,16 @@ export function createCommentLoaders(prisma: PrismaClient) {
     /** Post.comments: a page of each post's comments */
     commentPageByPostId: createChildPageLoader(commentsOldestFirst, fetchCommentPages(prisma), withAuthors),
   };
+}
+
+export const commentLoaders = domainLoaders(createCommentLoaders, {
+  commentById: 'event',
+  commentPageByPostId: 'event',
+});
+
+// This domain's loaders, in every request's `ctx.loaders`.
+declare module '../core/context' {
+  interface Loaders extends ReturnType<typeof createCommentLoaders> {}
 }
 
 /** A comment and its author as selected by `firstCommentsJson`. */

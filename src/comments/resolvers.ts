@@ -1,7 +1,7 @@
 import type { Resolvers } from '../generated/graphql';
 import { postFetchedWith } from '../posts/fetched';
-import { fetchedWith } from '../shared/fetched-with';
-import { toGlobalId } from '../shared/global-id';
+import { fetchedWith } from '../core/fetched-with';
+import { toGlobalId } from '../core/global-id';
 import type { CommentFetchedWith } from './loaders';
 import { addComment, deleteComment } from './service';
 

@@ -1,10 +1,10 @@
 import type { Comment } from '../generated/prisma/client';
-import type { AppContext } from '../context';
-import { requireViewer } from '../auth/viewer';
+import type { AppContext } from '../core/context';
+import { requireViewer } from '../core/viewer';
 import { isForeignKeyViolation } from '../db/errors';
-import { forbidden, notFound } from '../graphql/errors';
-import { fromGlobalId, toGlobalId } from '../shared/global-id';
-import { checkLength } from '../shared/validate';
+import { forbidden, notFound } from '../core/errors';
+import { fromGlobalId, toGlobalId } from '../core/global-id';
+import { checkLength } from '../core/validate';
 
 export const MAX_COMMENT = 2200;
 

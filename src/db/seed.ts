@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../generated/prisma/client';
-import { PasswordHasher } from '../auth/passwords';
+import { PasswordHasher } from '../security/passwords';
 
 /** The documented demo login (README): username `demo`, password `shutter-demo`. */
 export const DEMO_LOGIN = { username: 'demo', password: 'shutter-demo' } as const;

@@ -1,4 +1,4 @@
-import { keyset, type KeysetSpec } from '../shared/connection';
+import { keyset, type KeysetSpec } from '../core/connection';
 
 // Every post list is newest first, ties broken by id; each has its own name so a cursor of one
 // list is refused by another. The columns belong to the posts table (alias p in the SQL).

@@ -1,16 +1,24 @@
 import type { Post, PrismaClient } from '../generated/prisma/client';
-import { createChildPageLoader, type PageRequest } from '../shared/connection';
-import { bigintArray } from '../shared/sql';
+import { domainLoaders, type DataDeps } from '../core/module';
+import { createChildPageLoader, type PageRequest } from '../core/connection';
+import { bigintArray } from '../core/sql';
 import { USER_POSTS } from './keysets';
 import { postColumns } from './post-rows';
 
 type AuthorPostRow = Post & { parentId: bigint };
 
-export function createFeedLoaders(prisma: PrismaClient) {
+function createFeedLoaders({ prisma }: DataDeps) {
   return {
     /** key: { parentId: an author } -> a page of their posts, newest first */
     postPageByAuthorId: createChildPageLoader(USER_POSTS, authorPostsFetcher(prisma), toPosts),
   };
+}
+
+export const feedLoaders = domainLoaders(createFeedLoaders, { postPageByAuthorId: 'event' });
+
+// This domain's loaders, in every request's `ctx.loaders`.
+declare module '../core/context' {
+  interface Loaders extends ReturnType<typeof createFeedLoaders> {}
 }
 
 /** One statement per batch: each author's next `first + 1` posts via (author_id, created_at, id). */

@@ -1,12 +1,12 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Prisma, type Media, type Post } from '../generated/prisma/client';
-import type { AppContext } from '../context';
-import { requireViewer } from '../auth/viewer';
+import type { AppContext } from '../core/context';
+import { requireViewer } from '../core/viewer';
 import { firstCommentsJson, firstCommentsPage, type CommentJson } from '../comments/loaders';
 import type { PostFetchedWith } from '../posts/fetched';
-import { carry } from '../shared/fetched-with';
-import { isPageSize, type Connection, type PageArgs } from '../shared/connection';
-import { argsAhead } from '../shared/lookahead';
+import { carry } from '../core/fetched-with';
+import { isPageSize, type Connection, type PageArgs } from '../core/connection';
+import { argsAhead } from '../core/lookahead';
 import { EXPLORE, FEED } from './keysets';
 import { userColumns, userFromRow, type UserModel } from '../users/columns';
 import { postColumns } from './post-rows';

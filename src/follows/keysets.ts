@@ -1,4 +1,4 @@
-import { keyset } from '../shared/connection';
+import { keyset } from '../core/connection';
 
 // Both lists page over the follows table (alias f): most recent follow first, ties broken by
 // the listed user's id, which is also the row's `id` once joined to users.

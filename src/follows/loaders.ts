@@ -1,14 +1,15 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { createChildPageLoader, type Keyset, type PageRequest } from '../shared/connection';
-import { createExistsLoader } from '../shared/loader';
+import { createChildPageLoader, type Keyset, type PageRequest } from '../core/connection';
+import { createExistsLoader } from '../core/loader';
+import { domainLoaders, type DataDeps } from '../core/module';
 import { FOLLOWERS, FOLLOWING } from './keysets';
-import { bigintArray } from '../shared/sql';
+import { bigintArray } from '../core/sql';
 import { userColumns, type UserModel } from '../users/columns';
 
 /** A listed user plus what its page needs: whose list it is in and when the follow began. */
 type FollowUserRow = UserModel & { parentId: bigint; followedAt: Date };
 
-export function createFollowLoaders(prisma: PrismaClient, viewerId: bigint | null) {
+function createFollowLoaders({ prisma, viewerId }: DataDeps) {
   return {
     /** key: a user id -> whether the viewer follows them (always false when anonymous) */
     viewerFollowsByUserId: createExistsLoader((userIds: readonly bigint[]) =>
@@ -31,6 +32,18 @@ export function createFollowLoaders(prisma: PrismaClient, viewerId: bigint | nul
       toUsers,
     ),
   };
+}
+
+export const followLoaders = domainLoaders(createFollowLoaders, {
+  viewerFollowsByUserId: 'viewer',
+  followsViewerByUserId: 'viewer',
+  followerPageByUserId: 'event',
+  followeePageByUserId: 'event',
+});
+
+// This domain's loaders, in every request's `ctx.loaders`.
+declare module '../core/context' {
+  interface Loaders extends ReturnType<typeof createFollowLoaders> {}
 }
 
 /** Which of `userIds` the viewer follows: one lookup on the (follower_id, followee_id) key. */

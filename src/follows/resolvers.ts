@@ -1,6 +1,6 @@
 import type { Resolvers } from '../generated/graphql';
 import type { UserModel } from '../users/columns';
-import { perViewer } from '../graphql/per-viewer';
+import { perViewer } from '../core/per-viewer';
 import { follow, followersOf, followingOf, followsViewer, unfollow, viewerIsFollowing } from './service';
 
 export const followResolvers: Resolvers = {

@@ -1,10 +1,10 @@
 import type { UserModel } from '../users/columns';
-import type { AppContext } from '../context';
-import { requireViewer } from '../auth/viewer';
+import type { AppContext } from '../core/context';
+import { requireViewer } from '../core/viewer';
 import { retryOnConflict } from '../db/retry';
-import { badUserInput, notFound } from '../graphql/errors';
-import type { Connection, PageArgs } from '../shared/connection';
-import { fromGlobalId } from '../shared/global-id';
+import { badUserInput, notFound } from '../core/errors';
+import type { Connection, PageArgs } from '../core/connection';
+import { fromGlobalId } from '../core/global-id';
 
 /**
  * Following is idempotent: a second follow inserts nothing and a second unfollow deletes

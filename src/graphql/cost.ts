@@ -8,7 +8,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import { MAX_PAGE_SIZE } from '../shared/connection';
+import { MAX_PAGE_SIZE } from '../core/connection';
 
 /** What an operation would cost and the most one may cost; sent in `extensions.cost`. */
 export interface OperationCost {

@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { isDatabaseUnavailable } from '../db/errors';
-import { EXPECTED_CODES, SERVICE_UNAVAILABLE_MESSAGE } from './errors';
+import { EXPECTED_CODES, SERVICE_UNAVAILABLE_MESSAGE } from '../core/errors';
 
 // Apollo's own codes for requests that never executed: safe to show as they are.
 const REQUEST_CODES = new Set([

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
-import { resolvers } from './resolvers';
+import { modules } from '../modules';
+import { resolversOf } from './resolvers';
 
 export const SCHEMA_PATH = path.resolve(__dirname, '..', '..', 'schema.graphql');
 
@@ -10,7 +11,7 @@ export const SCHEMA_PATH = path.resolve(__dirname, '..', '..', 'schema.graphql')
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: fs.readFileSync(SCHEMA_PATH, 'utf8'),
-    resolvers,
+    resolvers: resolversOf(modules),
     inheritResolversFromInterfaces: true,
   });
 }

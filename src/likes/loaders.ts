@@ -1,8 +1,9 @@
 import type { Like, PrismaClient } from '../generated/prisma/client';
-import type DataLoader from 'dataloader';
-import { createChildPageLoader, keyset, type PageRequest } from '../shared/connection';
-import { createExistsLoader } from '../shared/loader';
-import { bigintArray } from '../shared/sql';
+import type { Loaders } from '../core/context';
+import { createChildPageLoader, keyset, type PageRequest } from '../core/connection';
+import { createExistsLoader } from '../core/loader';
+import { domainLoaders, type DataDeps } from '../core/module';
+import { bigintArray } from '../core/sql';
 import { userColumns, userFromRow, type UserModel } from '../users/columns';
 
 /** Who liked a post, most recent like first; the index (post_id, created_at, user_id) serves it. */
@@ -38,11 +39,11 @@ function fetchLikePages(prisma: PrismaClient) {
 }
 
 /** The likers as Users, handed to the request's user loader so they share its cache. */
-function likersOf(userById: DataLoader<bigint, UserModel | null>) {
+function likersOf(loaders: Pick<Loaders, 'userById'>) {
   return async (likes: LikeRow[]): Promise<UserModel[]> =>
     likes.map((like) => {
       const user = userFromRow(like, 'user.');
-      userById.prime(user.id, user);
+      loaders.userById.prime(user.id, user);
       return user;
     });
 }
@@ -58,19 +59,21 @@ function viewerLikes(prisma: PrismaClient, viewerId: bigint) {
   });
 }
 
-export function createLikeLoaders(
-  prisma: PrismaClient,
-  viewerId: bigint | null,
-  users: { userById: DataLoader<bigint, UserModel | null> },
-) {
+function createLikeLoaders({ prisma, viewerId, loaders }: DataDeps & { loaders: Pick<Loaders, 'userById'> }) {
   return {
     /** Post.likedBy: a page of each post's likers */
-    likerPageByPostId: createChildPageLoader(
-      likesMostRecentFirst,
-      fetchLikePages(prisma),
-      likersOf(users.userById),
-    ),
+    likerPageByPostId: createChildPageLoader(likesMostRecentFirst, fetchLikePages(prisma), likersOf(loaders)),
     /** whether the viewer liked each post; absent (null) for anonymous requests */
     viewerHasLikedByPostId: viewerId === null ? null : viewerLikes(prisma, viewerId),
   };
+}
+
+export const likeLoaders = domainLoaders(createLikeLoaders, {
+  likerPageByPostId: 'event',
+  viewerHasLikedByPostId: 'viewer',
+});
+
+// This domain's loaders, in every request's `ctx.loaders`.
+declare module '../core/context' {
+  interface Loaders extends ReturnType<typeof createLikeLoaders> {}
 }

@@ -1,6 +1,6 @@
 import type { Resolvers } from '../generated/graphql';
 import type { Post } from '../generated/prisma/client';
-import { perViewer } from '../graphql/per-viewer';
+import { perViewer } from '../core/per-viewer';
 import { postFetchedWith } from '../posts/fetched';
 import { likePost, unlikePost } from './service';
 

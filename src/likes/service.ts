@@ -1,9 +1,9 @@
 import type { Post } from '../generated/prisma/client';
-import type { AppContext } from '../context';
-import { requireViewer } from '../auth/viewer';
+import type { AppContext } from '../core/context';
+import { requireViewer } from '../core/viewer';
 import { isForeignKeyViolation } from '../db/errors';
-import { notFound } from '../graphql/errors';
-import { fromGlobalId } from '../shared/global-id';
+import { notFound } from '../core/errors';
+import { fromGlobalId } from '../core/global-id';
 
 /**
  * Likes are one statement each (INSERT ... ON CONFLICT DO NOTHING / DELETE) so repeated or

@@ -1,7 +1,7 @@
 import type { Comment, Media, Post } from '../generated/prisma/client';
 import type { UserModel } from '../users/columns';
-import type { Connection } from '../shared/connection';
-import { fetchedWith } from '../shared/fetched-with';
+import type { Connection } from '../core/connection';
+import { fetchedWith } from '../core/fetched-with';
 
 /** What a post row may carry from the statement that fetched it (see shared/fetched-with.ts). */
 export interface PostFetchedWith {

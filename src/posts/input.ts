@@ -1,5 +1,5 @@
-import { badUserInput } from '../graphql/errors';
-import { checkHttpUrl, checkIntRange, checkLength } from '../shared/validate';
+import { badUserInput } from '../core/errors';
+import { checkHttpUrl, checkIntRange, checkLength } from '../core/validate';
 
 export const MAX_CAPTION = 2200;
 export const MAX_MEDIA = 10;

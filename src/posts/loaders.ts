@@ -1,7 +1,8 @@
-import type { Media, Post, PrismaClient } from '../generated/prisma/client';
-import { createListLoader, createLoader } from '../shared/loader';
+import type { Media, Post } from '../generated/prisma/client';
+import { createListLoader, createLoader } from '../core/loader';
+import { domainLoaders, type DataDeps } from '../core/module';
 
-export function createPostLoaders(prisma: PrismaClient) {
+function createPostLoaders({ prisma }: DataDeps) {
   return {
     postById: createLoader(
       (ids: readonly bigint[]) => prisma.post.findMany({ where: { id: { in: [...ids] } } }),
@@ -17,4 +18,11 @@ export function createPostLoaders(prisma: PrismaClient) {
       (media: Media) => media.postId,
     ),
   };
+}
+
+export const postLoaders = domainLoaders(createPostLoaders, { postById: 'event', mediaByPostId: 'event' });
+
+// This domain's loaders, in every request's `ctx.loaders`.
+declare module '../core/context' {
+  interface Loaders extends ReturnType<typeof createPostLoaders> {}
 }

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../generated/graphql';
-import { toGlobalId } from '../shared/global-id';
+import { toGlobalId } from '../core/global-id';
 import { postFetchedWith } from './fetched';
 import { createPost, deletePost, editPost, findPost } from './service';
 

@@ -1,8 +1,8 @@
 import type { Post } from '../generated/prisma/client';
-import type { AppContext } from '../context';
-import { requireViewer } from '../auth/viewer';
-import { forbidden, notFound } from '../graphql/errors';
-import { fromGlobalId, toGlobalId } from '../shared/global-id';
+import type { AppContext } from '../core/context';
+import { requireViewer } from '../core/viewer';
+import { forbidden, notFound } from '../core/errors';
+import { fromGlobalId, toGlobalId } from '../core/global-id';
 import { parseCaption, parseCreatePost, type CreatePostInput } from './input';
 
 export async function findPost(ctx: AppContext, globalId: string): Promise<Post | null> {

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../core/context';
 import type { RealtimeHub } from './hub';
 
 /** The context of a graphql-ws operation: a request context plus what only sockets have. */

@@ -1,31 +1,13 @@
 import DataLoader from 'dataloader';
 import type { PrismaClient } from '../generated/prisma/client';
-import { bigintArray } from '../shared/sql';
-import type { Loaders } from '../loaders';
+import { bigintArray } from '../core/sql';
+import type { Loaders } from '../core/context';
 
-/**
- * Which request loaders depend on the viewer. A loader createLoaders gains is a compile error
- * here until someone decides whether the subscribers of one event may share it.
- */
-export const LOADER_SCOPE = {
-  userById: 'event',
-  postById: 'event',
-  mediaByPostId: 'event',
-  commentById: 'event',
-  commentPageByPostId: 'event',
-  likerPageByPostId: 'event',
-  followerPageByUserId: 'event',
-  followeePageByUserId: 'event',
-  postPageByAuthorId: 'event',
-  viewerHasLikedByPostId: 'viewer',
-  viewerFollowsByUserId: 'viewer',
-  followsViewerByUserId: 'viewer',
-} as const satisfies Record<keyof Loaders, 'event' | 'viewer'>;
-
-type ViewerScoped = {
-  [K in keyof typeof LOADER_SCOPE]: (typeof LOADER_SCOPE)[K] extends 'viewer' ? K : never;
-}[keyof typeof LOADER_SCOPE];
-export type ViewerLoaders = Pick<Loaders, ViewerScoped>;
+/** The request loaders whose answers depend on the viewer, as the cross-viewer windows replace them. */
+export type ViewerLoaders = Pick<
+  Loaders,
+  'viewerHasLikedByPostId' | 'viewerFollowsByUserId' | 'followsViewerByUserId'
+>;
 
 /** (a, b): (follower, followee) for follows, (user, post) for likes. */
 export type Pair = readonly [bigint, bigint];

@@ -1,15 +1,11 @@
 import DataLoader from 'dataloader';
 import type { ExecutionResult } from 'graphql';
-import type { Viewer } from '../context';
+import type { Viewer } from '../core/context';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { ViewerSlot } from '../graphql/per-viewer';
-import { createLoaders, type Loaders } from '../loaders';
-import {
-  createCrossViewerLoaders,
-  LOADER_SCOPE,
-  viewerLoaders,
-  type CrossViewerLoaders,
-} from './event-loaders';
+import type { ViewerSlot } from '../core/per-viewer';
+import type { Loaders } from '../core/context';
+import type { LoaderFactory } from '../core/module';
+import { createCrossViewerLoaders, viewerLoaders, type CrossViewerLoaders } from './event-loaders';
 
 /** One execution of a document for all the subscribers of an event (see realtime/execute.ts). */
 export interface SharedResult {
@@ -44,8 +40,11 @@ export class EventScope {
   private readonly sharedResults = new Map<string, Promise<SharedResult | null>>();
   private sharedOnly?: Loaders;
 
-  constructor(prisma: PrismaClient) {
-    this.shared = createLoaders(prisma, null);
+  constructor(
+    prisma: PrismaClient,
+    private readonly loaderFactory: LoaderFactory,
+  ) {
+    this.shared = loaderFactory.create(prisma, null);
     this.cross = createCrossViewerLoaders(prisma);
   }
 
@@ -54,7 +53,7 @@ export class EventScope {
     this.sharedOnly ??= {
       ...this.shared,
       ...Object.fromEntries(
-        Object.entries(LOADER_SCOPE)
+        Object.entries(this.loaderFactory.scope)
           .filter(([, scope]) => scope === 'viewer')
           .map(([name]) => [name, new RefusedLoader(name)]),
       ),

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { PubSub as LocalFanOut } from 'graphql-subscriptions';
-import type { AppServices } from '../context';
+import type { AppServices } from '../core/context';
 import type { Comment, Post } from '../generated/prisma/client';
-import type { Loaders } from '../loaders';
+import type { Loaders } from '../core/context';
+import type { LoaderFactory } from '../core/module';
 import { EventEnvelope, EventScope } from './event-scope';
 import type { PubSub } from './pubsub';
 
@@ -34,6 +35,7 @@ export interface RealtimeHub {
 export function createRealtimeHub(
   pubsub: PubSub,
   services: Pick<AppServices, 'prisma' | 'log'>,
+  loaderFactory: LoaderFactory,
 ): RealtimeHub {
   const triggers = new EventEmitter().setMaxListeners(0);
   const local = new LocalFanOut({ eventEmitter: triggers });
@@ -45,7 +47,7 @@ export function createRealtimeHub(
 
   async function fanOut<T>(trigger: string, load: (loaders: Loaders) => Promise<T | null>): Promise<void> {
     if (triggers.listenerCount(trigger) === 0) return; // nobody here: not even the payload is read
-    const scope = new EventScope(services.prisma);
+    const scope = new EventScope(services.prisma, loaderFactory);
     const payload = await load(scope.shared);
     if (payload !== null) await local.publish(trigger, new EventEnvelope(scope, payload));
   }

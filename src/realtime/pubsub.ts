@@ -1,7 +1,12 @@
 import { PubSub as InProcessEngine, type PubSubEngine } from 'graphql-subscriptions';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { realtimeEventSchema, type EventOf, type EventPublisher, type RealtimeEventType } from './events';
+import {
+  realtimeEventSchema,
+  type EventOf,
+  type EventPublisher,
+  type RealtimeEventType,
+} from '../core/events';
 import { createRedisEngine } from './redis';
 
 type Listener<T extends RealtimeEventType> = (event: EventOf<T>) => void;

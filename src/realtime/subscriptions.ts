@@ -1,9 +1,9 @@
 import { withFilter } from 'graphql-subscriptions';
-import type { AppContext } from '../context';
+import type { AppContext } from '../core/context';
 import type { Comment, Post } from '../generated/prisma/client';
-import { requireViewer } from '../auth/viewer';
-import { notFound } from '../graphql/errors';
-import { fromGlobalId } from '../shared/global-id';
+import { requireViewer } from '../core/viewer';
+import { notFound } from '../core/errors';
+import { fromGlobalId } from '../core/global-id';
 import { asSubscriptionContext, type SubscriptionContext } from './context';
 import type { EventEnvelope } from './event-scope';
 import { TRIGGERS } from './hub';

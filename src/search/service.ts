@@ -1,6 +1,6 @@
-import type { AppContext } from '../context';
-import { keyset, type Connection, type PageArgs } from '../shared/connection';
-import { checkLength } from '../shared/validate';
+import type { AppContext } from '../core/context';
+import { keyset, type Connection, type PageArgs } from '../core/connection';
+import { checkLength } from '../core/validate';
 import { userColumns, type UserModel } from '../users/columns';
 
 /**

@@ -1,5 +1,5 @@
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import type { AppContext } from '../context';
+import type { AppContext } from '../core/context';
 import { ACTION_LIMITS, type LimitedAction } from './rate-limits';
 
 /**

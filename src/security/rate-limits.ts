@@ -7,7 +7,7 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 import type { Config, RateLimit } from '../config';
-import { rateLimited } from '../graphql/errors';
+import { rateLimited } from '../core/errors';
 
 /** The per-user (or, for signUp, per-address) limits, one per limited mutation. */
 export const ACTION_LIMITS = {

@@ -8,8 +8,8 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
-import { badUserInput } from '../graphql/errors';
-import { isStorableText } from '../shared/validate';
+import { badUserInput } from '../core/errors';
+import { isStorableText } from '../core/validate';
 
 /**
  * Every string a client sends, in any argument of any field (query, mutation or subscription,

@@ -10,7 +10,7 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import cors from 'cors';
 import express from 'express';
-import type { AppContext, AppServices } from '../context';
+import type { AppContext, AppServices } from '../core/context';
 import { buildSchema } from '../graphql/schema';
 import { formatError } from '../graphql/format-error';
 import { loggingPlugin, noStorePlugin } from './plugins';

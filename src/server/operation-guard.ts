@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Config } from '../config';
-import type { AppContext } from '../context';
+import type { AppContext } from '../core/context';
 import { checkOperationCost, type OperationCost } from '../graphql/cost';
 import { authenticateRequest } from './request-context';
 

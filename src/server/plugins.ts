@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { AppContext } from '../context';
+import type { AppContext } from '../core/context';
 import { clientErrorCode } from '../graphql/format-error';
 
 /**

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { authenticate } from '../auth/sessions';
 import { bearerToken } from '../auth/tokens';
-import { createContext, type AppContext, type AppServices } from '../context';
-import { createLoaders } from '../loaders';
+import type { AppContext, AppServices } from '../core/context';
+import { createContext, createLoaders } from './context';
 import { isDatabaseUnavailable } from '../db/errors';
-import { serviceUnavailable } from '../graphql/errors';
+import { serviceUnavailable } from '../core/errors';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 

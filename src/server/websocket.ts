@@ -8,7 +8,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticate } from '../auth/sessions';
 import { bearerToken } from '../auth/tokens';
 import type { Config } from '../config';
-import { createContext, type AppContext, type AppServices, type Viewer } from '../context';
+import type { AppContext, AppServices, Viewer } from '../core/context';
+import { createContext, createLoaders, LOADER_SCOPE } from './context';
 import { isDatabaseUnavailable } from '../db/errors';
 import { SocketsPerUser } from '../realtime/connections';
 import type { SubscriptionContext } from '../realtime/context';
@@ -42,7 +43,7 @@ export function attachWebSocketServer(
   pubsub: PubSub,
 ) {
   const { config } = services;
-  const realtime = createRealtimeHub(pubsub, services);
+  const realtime = createRealtimeHub(pubsub, services, { create: createLoaders, scope: LOADER_SCOPE });
   // A message over the cap closes the socket with 1009 (ws); the default would be 100 MiB.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.WS_MAX_PAYLOAD_BYTES });
   const sockets = new SocketsPerUser(config.WS_MAX_SOCKETS_PER_USER);

@@ -1,8 +1,8 @@
-import type { PrismaClient } from '../generated/prisma/client';
-import { createLoader } from '../shared/loader';
+import { createLoader } from '../core/loader';
+import { domainLoaders, type DataDeps } from '../core/module';
 import { USER_SELECT, type UserModel } from './columns';
 
-export function createUserLoaders(prisma: PrismaClient) {
+function createUserLoaders({ prisma }: DataDeps) {
   return {
     userById: createLoader(
       (ids: readonly bigint[]) =>
@@ -10,4 +10,11 @@ export function createUserLoaders(prisma: PrismaClient) {
       (user: UserModel) => user.id,
     ),
   };
+}
+
+export const userLoaders = domainLoaders(createUserLoaders, { userById: 'event' });
+
+// This domain's loaders, in every request's `ctx.loaders`.
+declare module '../core/context' {
+  interface Loaders extends ReturnType<typeof createUserLoaders> {}
 }

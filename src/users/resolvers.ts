@@ -1,7 +1,7 @@
 import type { Resolvers } from '../generated/graphql';
-import { isViewer } from '../auth/viewer';
-import { perViewer } from '../graphql/per-viewer';
-import { toGlobalId } from '../shared/global-id';
+import { isViewer } from '../core/viewer';
+import { perViewer } from '../core/per-viewer';
+import { toGlobalId } from '../core/global-id';
 import type { UserModel } from './columns';
 import { findByUsername, findViewer, updateProfile } from './service';
 

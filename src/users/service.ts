@@ -1,6 +1,6 @@
-import type { AppContext } from '../context';
-import { requireViewer } from '../auth/viewer';
-import { checkHttpUrl, checkLength, longerThan } from '../shared/validate';
+import type { AppContext } from '../core/context';
+import { requireViewer } from '../core/viewer';
+import { checkHttpUrl, checkLength, longerThan } from '../core/validate';
 import { USER_SELECT, type UserModel } from './columns';
 
 export interface UpdateProfileInput {

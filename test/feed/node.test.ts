@@ -1,4 +1,4 @@
-import { toGlobalId } from '../../src/shared/global-id';
+import { toGlobalId } from '../../src/core/global-id';
 import { startTestApp, type TestApp } from '../support/app';
 import { createCommentRow, createPostRow, dbIdOf, signUp } from '../support/scenario';
 

@@ -1,4 +1,4 @@
-import { toGlobalId } from '../../src/shared/global-id';
+import { toGlobalId } from '../../src/core/global-id';
 import { codesOf, startTestApp, type TestApp } from '../support/app';
 import { dbIdOf, followUser, signUp, type TestUser } from '../support/scenario';
 

@@ -1,4 +1,4 @@
-import { toGlobalId } from '../../src/shared/global-id';
+import { toGlobalId } from '../../src/core/global-id';
 import { startTestApp, type TestApp } from '../support/app';
 import { addComment, createPost, signUp } from '../support/scenario';
 import { closeAllSockets, COMMENT_ADDED, openSocket, subscribersReach } from './support';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PasswordHasher } from '../../src/auth/passwords';
+import { PasswordHasher } from '../../src/security/passwords';
 import { parseConfig, type Config } from '../../src/config';
 import { startApp, type RunningApp } from '../../src/server/app';
 import { createLogger } from '../../src/server/logger';

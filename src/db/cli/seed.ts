@@ -1,7 +1,7 @@
 // `npm run db:seed [-- --force]`: seeds the demo dataset. Refuses a database that already has
 // users unless --force is given (then it adds the demo data only if the demo user is absent).
 import 'dotenv/config';
-import { PasswordHasher } from '../../auth/passwords';
+import { PasswordHasher } from '../../security/passwords';
 import { parseConfig } from '../../config';
 import { openConfiguredDatabase } from '../from-config';
 import { migrate } from '../migrations';

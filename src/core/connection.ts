@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/prisma/client';
 import DataLoader from 'dataloader';
-import { badUserInput } from '../graphql/errors';
+import { badUserInput } from './errors';
 import { isStorableText } from './validate';
 
 /**

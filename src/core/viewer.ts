@@ -1,5 +1,5 @@
-import type { AppContext, Viewer } from '../context';
-import { unauthenticated } from '../graphql/errors';
+import type { AppContext, Viewer } from './context';
+import { unauthenticated } from './errors';
 
 /** The authorization gate every service uses for operations that need a viewer. */
 export function requireViewer(ctx: Pick<AppContext, 'viewer'>): Viewer {

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { AppContext } from '../context';
+import type { AppContext } from './context';
 
 /** A viewer-dependent field met while executing a shared template: where it goes, how to resolve it. */
 export interface ViewerSlot {

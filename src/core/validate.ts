@@ -1,4 +1,4 @@
-import { badUserInput } from '../graphql/errors';
+import { badUserInput } from './errors';
 
 /**
  * The one validation style: small checks that return the normalized value or throw

@@ -1,7 +1,7 @@
 import argon2 from 'argon2';
 import { Semaphore } from 'async-mutex';
 import type { Config } from '../config';
-import { rateLimited } from '../graphql/errors';
+import { rateLimited } from '../core/errors';
 
 export interface PasswordHashingOptions {
   memoryKiB: number;

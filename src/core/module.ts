@@ -1,0 +1,50 @@
+import type { Resolvers } from '../generated/graphql';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { AppContext, Loaders } from './context';
+import type { NodeType } from './global-id';
+
+/**
+ * Whether the subscribers of one event may share a loader ('event': its answers are the same
+ * for every viewer) or each needs their own ('viewer': e.g. viewerHasLiked).
+ */
+export type LoaderScope = 'event' | 'viewer';
+
+/** What a domain's loaders are built from, once per request (or per event and viewer). */
+export interface DataDeps {
+  prisma: PrismaClient;
+  viewerId: bigint | null;
+}
+
+export interface LoaderDeps extends DataDeps {
+  /** the request's loaders of every domain, for priming one from another's rows (read lazily) */
+  loaders: Loaders;
+}
+
+export interface DomainLoaders<L extends object = object> {
+  create(deps: LoaderDeps): L;
+  scope: Record<keyof L, LoaderScope>;
+}
+
+/** Builds a request's loaders from every domain's (see server/context.ts). */
+export interface LoaderFactory {
+  create(prisma: PrismaClient, viewerId: bigint | null): Loaders;
+  scope: Readonly<Record<string, LoaderScope>>;
+}
+
+/** A domain's loaders with the scope of each: a loader without one is a compile error. */
+export const domainLoaders = <L extends object>(
+  create: (deps: LoaderDeps) => L,
+  scope: Record<keyof L, LoaderScope>,
+): DomainLoaders<L> => ({ create, scope });
+
+/**
+ * Everything a domain contributes to the server; the server assembles the list of modules
+ * (src/modules.ts), so adding a domain is a folder plus one line there.
+ */
+export interface DomainModule {
+  name: string;
+  resolvers: Resolvers;
+  loaders?: DomainLoaders;
+  /** the Node types it owns: how `node(id:)` loads one, through the same loaders as its fields */
+  nodes?: Partial<Record<NodeType, (ctx: AppContext, id: bigint) => Promise<object | null>>>;
+}

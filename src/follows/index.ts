@@ -1,0 +1,9 @@
+import type { DomainModule } from '../core/module';
+import { followLoaders } from './loaders';
+import { followResolvers } from './resolvers';
+
+export const followsModule: DomainModule = {
+  name: 'follows',
+  resolvers: followResolvers,
+  loaders: followLoaders,
+};

@@ -1,0 +1,10 @@
+import type { DomainModule } from '../core/module';
+import { postLoaders } from './loaders';
+import { postResolvers } from './resolvers';
+
+export const postsModule: DomainModule = {
+  name: 'posts',
+  resolvers: postResolvers,
+  loaders: postLoaders,
+  nodes: { Post: (ctx, id) => ctx.loaders.postById.load(id) },
+};
