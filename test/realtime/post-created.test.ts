@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../support/app';
-import { createPost, followUser, likePost, signUp, type TestUser } from '../support/scenario';
+import { createPost, dbIdOf, followUser, likePost, signUp, type TestUser } from '../support/scenario';
 import { closeAllSockets, openSocket, POST_CREATED, subscribersReach, within } from './support';
 
 /**
@@ -198,4 +198,22 @@ it('closes the socket with 4403 when the session is revoked mid-stream', async (
   await createPost(app, author);
   expect(await within(socket.closed, 'the socket to close')).toMatchObject({ code: 4403 });
   await expect(subscription.next()).rejects.toHaveProperty('code', 4403);
+});
+
+it('closes the socket with 4403 when the session expires mid-stream', async () => {
+  const [author, follower] = [await signUp(app), await signUp(app)];
+  await followUser(app, follower, author);
+  const socket = openSocket(app, { token: follower.token });
+  const subscription = socket.subscribe(POST_CREATED);
+  await subscribersReach(app, 1);
+  // the token was valid at connection_init; its expiry must be noticed by the next event
+  await app.db.prisma.session.updateMany({
+    where: { userId: dbIdOf(follower) },
+    data: { expiresAt: new Date(Date.now() - 1000) },
+  });
+
+  await createPost(app, author);
+  // the post is not delivered: the subscription ends with the close instead
+  await expect(subscription.next()).rejects.toHaveProperty('code', 4403);
+  expect(await within(socket.closed, 'the socket to close')).toMatchObject({ code: 4403 });
 });
