@@ -74,6 +74,31 @@ it('applies a follow and an unfollow to a live subscription', async () => {
   expect((await toReader.next()).data?.postCreated.id).toBe(own);
 });
 
+it('does not bring a post to a follow made after it, even one already in the database', async () => {
+  // Through Redis, a follow made just after a post can reach the database before the post's
+  // event reaches this instance: the follow's own time decides, not its presence. A follow
+  // dated a minute ahead is that race made deterministic.
+  const [author, reader] = [await signUp(app), await signUp(app)];
+  await followUser(app, reader, author);
+  const followedAt = (createdAt: Date) =>
+    app.db.prisma.follow.update({
+      where: { followerId_followeeId: { followerId: dbIdOf(reader), followeeId: dbIdOf(author) } },
+      data: { createdAt },
+    });
+  await followedAt(new Date(Date.now() + 60_000));
+  const toReader = openSocket(app, { token: reader.token }).subscribe(POST_CREATED);
+  await subscribersReach(app, 1);
+
+  await createPost(app, author, { caption: 'older than the follow' });
+  const own = await createPost(app, reader, { caption: 'sentinel' });
+  expect((await toReader.next()).data?.postCreated.id).toBe(own);
+
+  // the same follow, dated before the next post, brings it
+  await followedAt(new Date(Date.now() - 60_000));
+  const newer = await createPost(app, author, { caption: 'newer than the follow' });
+  expect((await toReader.next()).data?.postCreated.id).toBe(newer);
+});
+
 it('refuses postCreated to an anonymous socket with UNAUTHENTICATED', async () => {
   const result = await openSocket(app).subscribe(POST_CREATED).next();
   expect(result.data ?? null).toBeNull();
