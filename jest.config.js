@@ -12,4 +12,6 @@ module.exports = {
   maxWorkers: 2,
   testTimeout: 60_000,
   setupFiles: ['<rootDir>/test/support/env.ts'],
+  // the second fails the run on any skipped test when SHUTTER_FORBID_SKIPS=1 (CI's PostgreSQL run)
+  reporters: ['default', '<rootDir>/test/support/forbid-skips-reporter.mjs'],
 };

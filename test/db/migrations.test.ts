@@ -184,6 +184,64 @@ describe('migrate', () => {
   });
 });
 
+/**
+ * Checksums that differ from the file's SHA-256 yet describe the same migration, as Prisma
+ * judges them: a database that `prisma migrate deploy` accepts must not be refused here.
+ */
+describe('checksums recorded elsewhere', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db?.close());
+  afterEach(() => recordChecksums((script) => sha256(script).toString('hex')));
+
+  const sha256 = (script: Buffer | string) => createHash('sha256').update(script).digest();
+
+  /** Rewrites each applied migration's recorded checksum, computed from its file. */
+  async function recordChecksums(checksumOf: (script: Buffer) => string): Promise<string[]> {
+    const checksums = [];
+    for (const name of migrationNames) {
+      const checksum = checksumOf(fs.readFileSync(path.join(defaultMigrationsDir, name, 'migration.sql')));
+      await db.prisma.$executeRawUnsafe(
+        'UPDATE _prisma_migrations SET checksum = $1 WHERE migration_name = $2',
+        checksum,
+        name,
+      );
+      checksums.push(checksum);
+    }
+    return checksums;
+  }
+
+  test('accepts migration files checked out with CRLF line endings', async () => {
+    const dir = copyMigrations();
+    try {
+      for (const name of migrationNames) {
+        const file = path.join(dir, name, 'migration.sql');
+        fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\n/g, '\r\n'));
+      }
+      expect(await migrate(db, { migrationsDir: dir })).toEqual({ applied: [] });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('accepts checksums recorded from a CRLF checkout', async () => {
+    await recordChecksums((script) => sha256(script.toString('utf8').replace(/\n/g, '\r\n')).toString('hex'));
+    expect(await migrate(db)).toEqual({ applied: [] });
+  });
+
+  test('accepts the unpadded checksums older Prisma versions recorded', async () => {
+    // each byte in hex without its leading zero: 0x0a became "a"
+    const checksums = await recordChecksums((script) =>
+      [...sha256(script)].map((byte) => byte.toString(16)).join(''),
+    );
+    expect(checksums.some((checksum) => checksum.length < 64)).toBe(true); // else this proves nothing
+    expect(await migrate(db)).toEqual({ applied: [] });
+  });
+});
+
 function col(
   name: string,
   type: string,

@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../support/app';
-import { createPost, followUser, likePost, signUp, type TestUser } from '../support/scenario';
+import { createPost, dbIdOf, followUser, likePost, signUp, type TestUser } from '../support/scenario';
 import { closeAllSockets, openSocket, POST_CREATED, subscribersReach, within } from './support';
 
 /**
@@ -72,6 +72,31 @@ it('applies a follow and an unfollow to a live subscription', async () => {
   await createPost(app, author, { caption: 'after the unfollow' });
   const own = await createPost(app, reader, { caption: 'sentinel' });
   expect((await toReader.next()).data?.postCreated.id).toBe(own);
+});
+
+it('does not bring a post to a follow made after it, even one already in the database', async () => {
+  // Through Redis, a follow made just after a post can reach the database before the post's
+  // event reaches this instance: the follow's own time decides, not its presence. A follow
+  // dated a minute ahead is that race made deterministic.
+  const [author, reader] = [await signUp(app), await signUp(app)];
+  await followUser(app, reader, author);
+  const followedAt = (createdAt: Date) =>
+    app.db.prisma.follow.update({
+      where: { followerId_followeeId: { followerId: dbIdOf(reader), followeeId: dbIdOf(author) } },
+      data: { createdAt },
+    });
+  await followedAt(new Date(Date.now() + 60_000));
+  const toReader = openSocket(app, { token: reader.token }).subscribe(POST_CREATED);
+  await subscribersReach(app, 1);
+
+  await createPost(app, author, { caption: 'older than the follow' });
+  const own = await createPost(app, reader, { caption: 'sentinel' });
+  expect((await toReader.next()).data?.postCreated.id).toBe(own);
+
+  // the same follow, dated before the next post, brings it
+  await followedAt(new Date(Date.now() - 60_000));
+  const newer = await createPost(app, author, { caption: 'newer than the follow' });
+  expect((await toReader.next()).data?.postCreated.id).toBe(newer);
 });
 
 it('refuses postCreated to an anonymous socket with UNAUTHENTICATED', async () => {
@@ -198,4 +223,22 @@ it('closes the socket with 4403 when the session is revoked mid-stream', async (
   await createPost(app, author);
   expect(await within(socket.closed, 'the socket to close')).toMatchObject({ code: 4403 });
   await expect(subscription.next()).rejects.toHaveProperty('code', 4403);
+});
+
+it('closes the socket with 4403 when the session expires mid-stream', async () => {
+  const [author, follower] = [await signUp(app), await signUp(app)];
+  await followUser(app, follower, author);
+  const socket = openSocket(app, { token: follower.token });
+  const subscription = socket.subscribe(POST_CREATED);
+  await subscribersReach(app, 1);
+  // the token was valid at connection_init; its expiry must be noticed by the next event
+  await app.db.prisma.session.updateMany({
+    where: { userId: dbIdOf(follower) },
+    data: { expiresAt: new Date(Date.now() - 1000) },
+  });
+
+  await createPost(app, author);
+  // the post is not delivered: the subscription ends with the close instead
+  await expect(subscription.next()).rejects.toHaveProperty('code', 4403);
+  expect(await within(socket.closed, 'the socket to close')).toMatchObject({ code: 4403 });
 });

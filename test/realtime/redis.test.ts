@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import pino from 'pino';
+import { createPubSub } from '../../src/realtime/pubsub';
 import { startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { freePort } from '../support/process';
-import { addComment, createPost, followUser, signUp } from '../support/scenario';
+import { addComment, createPost, createPostRow, dbIdOf, followUser, signUp } from '../support/scenario';
 import {
   closeAllSockets,
   COMMENT_ADDED,
@@ -75,6 +77,24 @@ withRedis('two instances sharing Redis', () => {
     // exactly once: the next result is the next post, not a second copy of the first
     const second = await createPost(b, author, { caption: 'again from B' });
     expect((await posts.next()).data?.postCreated.id).toBe(second);
+  });
+
+  it('judges a late event by the time of the post: a follow made since does not bring it', async () => {
+    const [author, reader] = [await signUp(b), await signUp(b)];
+    const post = await createPostRow(b, author, { createdAt: new Date(Date.now() - 3_600_000) });
+    await followUser(b, reader, author);
+    const posts = openSocket(a, { token: reader.token }).subscribe(POST_CREATED);
+    await subscribersReach(a, 1);
+
+    // the post's event, published as an instance does, reaches A only now, after the follow
+    const late = createPubSub({ REDIS_URL }, pino({ level: 'silent' }));
+    try {
+      await late.publish({ type: 'postCreated', postId: String(post.id), authorId: String(dbIdOf(author)) });
+    } finally {
+      await late.close();
+    }
+    const fresh = await createPost(b, author, { caption: 'after the follow' });
+    expect((await posts.next()).data?.postCreated.id).toBe(fresh);
   });
 
   it('delivers a comment added on B to an anonymous subscriber on A', async () => {
