@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PasswordHasher } from '../src/auth/passwords';
+import { PasswordHasher } from '../src/security/passwords';
 import { hashToken, newSessionToken } from '../src/auth/tokens';
 import { parseConfig } from '../src/config';
 import type { PrismaClient } from '../src/generated/prisma/client';

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs as parseCommandLine } from 'node:util';
 import pg from 'pg';
-import { PasswordHasher } from '../src/auth/passwords';
+import { PasswordHasher } from '../src/security/passwords';
 import { parseConfig } from '../src/config';
 import { BENCH_PASSWORD, DATASETS, generateDataset, type DatasetSpec, type Generated } from './lib/dataset';
 import {
