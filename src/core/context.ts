@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { PasswordHasher } from '../security/passwords';
-import type { ViewerSlots } from './per-viewer';
 import type { EventPublisher } from './events';
 import type { RateLimits } from '../security/rate-limits';
 
@@ -51,4 +50,18 @@ export interface AppContext extends AppServices {
   loaders: Loaders;
   /** set only while a subscription event runs one execution shared by its subscribers */
   viewerSlots?: ViewerSlots;
+}
+
+/** A viewer-dependent field met while executing a shared template: where it goes, how to resolve it. */
+export interface ViewerSlot {
+  path: readonly (string | number)[];
+  resolve(ctx: AppContext): unknown;
+}
+
+/**
+ * Collects the viewer-dependent fields of one shared execution (see realtime/execute.ts and perViewer): the
+ * result is the same for every subscriber except at these slots.
+ */
+export class ViewerSlots {
+  readonly slots: ViewerSlot[] = [];
 }

@@ -1,20 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { AppContext } from './context';
 
-/** A viewer-dependent field met while executing a shared template: where it goes, how to resolve it. */
-export interface ViewerSlot {
-  path: readonly (string | number)[];
-  resolve(ctx: AppContext): unknown;
-}
-
-/**
- * Collects the viewer-dependent fields of one shared execution (see realtime/execute.ts): the
- * result is the same for every subscriber except at these slots.
- */
-export class ViewerSlots {
-  readonly slots: ViewerSlot[] = [];
-}
-
 /**
  * Marks a field whose value depends on who asks (viewerHasLiked, isViewer, ...). A normal
  * execution resolves it as usual. A shared execution (ctx.viewerSlots set, one per event for

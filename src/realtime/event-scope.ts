@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { ExecutionResult } from 'graphql';
 import type { Viewer } from '../core/context';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { ViewerSlot } from '../core/per-viewer';
+import type { ViewerSlot } from '../core/context';
 import type { Loaders } from '../core/context';
 import type { LoaderFactory } from '../core/module';
 import { createCrossViewerLoaders, viewerLoaders, type CrossViewerLoaders } from './event-loaders';

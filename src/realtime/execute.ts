@@ -1,6 +1,6 @@
 import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { AppContext } from '../core/context';
-import { ViewerSlots } from '../core/per-viewer';
+import { ViewerSlots } from '../core/context';
 import { EventEnvelope, type SharedResult } from './event-scope';
 
 /**

@@ -11,12 +11,12 @@ import type { Config } from '../config';
 import type { AppContext, AppServices, Viewer } from '../core/context';
 import { createContext, createLoaders, LOADER_SCOPE } from './context';
 import { isDatabaseUnavailable } from '../db/errors';
-import { SocketsPerUser } from '../realtime/connections';
+import { SocketsPerUser } from './sockets-per-user';
 import type { SubscriptionContext } from '../realtime/context';
 import { subscribePerEvent } from '../realtime/execute';
 import { createRealtimeHub } from '../realtime/hub';
 import { validationRules } from '../graphql/validation-rules';
-import { formatErrors, prepareOperation, type OperationRules } from '../realtime/operation';
+import { formatErrors, prepareOperation, type OperationRules } from './ws-operation';
 import type { PubSub } from '../realtime/pubsub';
 import { requestIdFrom } from './request-context';
 
