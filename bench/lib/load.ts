@@ -8,6 +8,7 @@
  * Only requests that complete inside the measured window (after the warm-up) are counted.
  */
 import { Pool } from 'undici';
+import { round } from './stats';
 
 export interface HttpRequest {
   body: string;
@@ -74,19 +75,18 @@ class Recorder {
     const sorted = Float64Array.from(this.latencies).sort();
     const at = (q: number) =>
       sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
-    const r = (x: number) => Math.round(x * 100) / 100;
     return {
       completed: this.completed,
       requests: this.requests,
       errors: this.errors,
       firstError: this.firstError,
-      seconds: r(seconds),
-      rps: r(this.requests / seconds),
-      p50Ms: r(at(0.5)),
-      p90Ms: r(at(0.9)),
-      p99Ms: r(at(0.99)),
-      maxMs: r(sorted.length ? sorted[sorted.length - 1]! : NaN),
-      clientCpuMsPerRequest: this.requests ? r(cpuMs / this.requests) : NaN,
+      seconds: round(seconds),
+      rps: round(this.requests / seconds),
+      p50Ms: round(at(0.5)),
+      p90Ms: round(at(0.9)),
+      p99Ms: round(at(0.99)),
+      maxMs: round(sorted.length ? sorted[sorted.length - 1]! : NaN),
+      clientCpuMsPerRequest: this.requests ? round(cpuMs / this.requests) : NaN,
     };
   }
 }

@@ -111,3 +111,14 @@ export async function startPostgres(log: (msg: string) => void): Promise<Postgre
     throw error;
   }
 }
+
+/** One statement on the `postgres` database, on a connection of its own. */
+export async function adminQuery(server: Postgres, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server.url('postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

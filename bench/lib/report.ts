@@ -1,25 +1,14 @@
 /** The console report: medians over the alternating rounds, Shutter as a ratio to the floor. */
-import type { DatasetResult, Pass, Report } from '../run';
+import { medianOf as med } from './stats';
+import type { DatasetResult, Report, TargetCheck } from './types';
 
-const median = (xs: number[]) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
-const med = (passes: Pass[], key: keyof Pass) => median(passes.map((p) => p[key] as number));
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-export interface TargetCheck {
-  target: string;
-  value: string;
-  met: boolean | null;
 }
 
 /** The targets, from the figures of this run (null: not measured in this run). */

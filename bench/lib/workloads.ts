@@ -93,6 +93,10 @@ const graphql = (query: string, variables: object, viewer?: number): HttpRequest
   headers: viewer === undefined ? {} : { authorization: `Bearer ${viewerToken(viewer)}` },
 });
 
+/** One viewer's home feed, the page after `after` (the first page by default). */
+export const feedRequest = (viewer: number, after: string | null = null): HttpRequest =>
+  graphql(HOME_FEED, { after }, viewer);
+
 export type WorkloadName = 'feed' | 'feedPage2' | 'profile' | 'postDetail' | 'writeMix' | 'logIn';
 
 export const WORKLOADS: Record<
@@ -101,7 +105,7 @@ export const WORKLOADS: Record<
 > = {
   feed: {
     title: 'home feed, page 1 (20 posts, 3 comments each)',
-    source: (ctx) => (i) => graphql(HOME_FEED, { after: null }, viewerOf(ctx, i)),
+    source: (ctx) => (i) => feedRequest(viewerOf(ctx, i)),
   },
   feedPage2: {
     title: 'home feed, page 2 by cursor',
