@@ -1,9 +1,17 @@
 import { Prisma, type Comment, type PrismaClient } from '../generated/prisma/client';
-import { createChildPageLoader, keyset, type Connection, type PageRequest } from '../core/connection';
+import {
+  createChildPageLoader,
+  keyset,
+  lateralPage,
+  type Connection,
+  type PageRequest,
+} from '../core/connection';
 import { carry } from '../core/fetched-with';
 import { createLoader } from '../core/loader';
 import { domainLoaders, type DataDeps } from '../core/module';
 import { bigintArray } from '../core/sql';
+import type { Visibility } from '../core/visibility';
+import { commentColumns, commentFromRow } from './columns';
 import {
   userColumns,
   userFromJson,
@@ -30,17 +38,10 @@ type CommentRow = Comment & { parentId: bigint } & Record<`author.${string}`, un
  * each comment's author joined in: a feed page shows its comments with their authors, and the
  * join saves that page a round trip.
  */
-function fetchCommentPages(prisma: PrismaClient) {
+function fetchCommentPages(prisma: PrismaClient, visible: Visibility) {
   return (postIds: bigint[], page: PageRequest): Promise<CommentRow[]> => prisma.$queryRaw<CommentRow[]>`
-    SELECT c.id, c.post_id AS "postId", c.author_id AS "authorId", c.body, c.created_at AS "createdAt",
-           c.post_id AS "parentId", ${userColumns('u', 'author.')}
-    FROM unnest(${bigintArray(postIds)}) AS parent(id)
-    CROSS JOIN LATERAL (
-      SELECT * FROM comments c
-      WHERE c.post_id = parent.id AND ${commentsOldestFirst.sqlAfter(page.after, 'c')}
-      ORDER BY ${commentsOldestFirst.sqlOrderBy('c')}
-      LIMIT ${page.first + 1}
-    ) c
+    SELECT ${commentColumns('c')}, c.post_id AS "parentId", ${userColumns('u', 'author.')}
+    FROM ${lateralPage({ parentIds: postIds, table: 'comments', alias: 'c', parentColumn: 'post_id', keyset: commentsOldestFirst, page, where: visible.comment('c') })}
     JOIN users u ON u.id = c.author_id
     ORDER BY ${commentsOldestFirst.sqlOrderBy('c')}`;
 }
@@ -53,21 +54,25 @@ export interface CommentFetchedWith {
 /** The comments of a page, each carrying its author. */
 async function withAuthors(rows: CommentRow[]): Promise<Comment[]> {
   return rows.map((row) =>
-    carry<Comment, CommentFetchedWith>(
-      { id: row.id, postId: row.postId, authorId: row.authorId, body: row.body, createdAt: row.createdAt },
-      { author: userFromRow(row, 'author.') },
-    ),
+    carry<Comment, CommentFetchedWith>(commentFromRow(row), { author: userFromRow(row, 'author.') }),
   );
 }
 
-function createCommentLoaders({ prisma }: DataDeps) {
+function createCommentLoaders({ prisma, visible }: DataDeps) {
   return {
+    /** the comments the viewer may see, by id (null for the others) */
     commentById: createLoader(
-      (ids: readonly bigint[]) => prisma.comment.findMany({ where: { id: { in: [...ids] } } }),
+      (ids: readonly bigint[]) => prisma.$queryRaw<Comment[]>`
+        SELECT ${commentColumns('c')} FROM comments c
+        WHERE c.id = ANY(${bigintArray(ids)}) AND ${visible.comment('c')}`,
       (comment: Comment) => comment.id,
     ),
     /** Post.comments: a page of each post's comments */
-    commentPageByPostId: createChildPageLoader(commentsOldestFirst, fetchCommentPages(prisma), withAuthors),
+    commentPageByPostId: createChildPageLoader(
+      commentsOldestFirst,
+      fetchCommentPages(prisma, visible),
+      withAuthors,
+    ),
   };
 }
 
@@ -97,14 +102,14 @@ export interface CommentJson {
  * already knows the page its caller will ask for. `firstCommentsPage` hands the result to
  * the post, so Post.comments finds it without a statement of its own.
  */
-export function firstCommentsJson(postAlias: string, first: number): Prisma.Sql {
+export function firstCommentsJson(postAlias: string, first: number, visible: Visibility): Prisma.Sql {
   const post = Prisma.raw(postAlias);
   return Prisma.sql`coalesce((
     SELECT json_agg(json_build_object('id', c.id::text, 'postId', c.post_id::text,
       'authorId', c.author_id::text, 'body', c.body, 'createdAt', c.created_at,
       'author', ${userJson('cu')}) ORDER BY ${commentsOldestFirst.sqlOrderBy('c')})
     FROM (
-      SELECT * FROM comments c WHERE c.post_id = ${post}.id
+      SELECT * FROM comments c WHERE c.post_id = ${post}.id AND ${visible.comment('c')}
       ORDER BY ${commentsOldestFirst.sqlOrderBy('c')}
       LIMIT ${first + 1}
     ) c

@@ -1,6 +1,7 @@
 import { Prisma } from '../generated/prisma/client';
 import DataLoader from 'dataloader';
 import { badUserInput } from './errors';
+import { bigintArray } from './sql';
 import { isStorableText } from './validate';
 
 /**
@@ -193,6 +194,36 @@ export class Keyset {
 }
 
 export const keyset = (spec: KeysetSpec): Keyset => new Keyset(spec);
+
+/**
+ * The FROM clause of a child-page fetch: for each parent id, its first `first + 1` rows of
+ * `table` (as `alias`) after the cursor in keyset order, each row with `parent.id`. One
+ * statement for the whole batch, each parent served by its (parent, sort key) index.
+ */
+export function lateralPage(options: {
+  parentIds: readonly bigint[];
+  table: string;
+  alias: string;
+  /** the column holding the parent's id */
+  parentColumn: string;
+  keyset: Keyset;
+  page: PageRequest;
+  /** what the inner select returns (default: every column) */
+  select?: Prisma.Sql;
+  /** more conditions, e.g. the read policy's */
+  where?: Prisma.Sql;
+}): Prisma.Sql {
+  const { alias, keyset, page } = options;
+  const a = Prisma.raw(alias);
+  return Prisma.sql`unnest(${bigintArray(options.parentIds)}) AS parent(id)
+    CROSS JOIN LATERAL (
+      SELECT ${options.select ?? Prisma.raw(`${alias}.*`)} FROM ${Prisma.raw(options.table)} ${a}
+      WHERE ${Prisma.raw(`${alias}.${options.parentColumn}`)} = parent.id
+        AND ${keyset.sqlAfter(page.after, alias)} AND ${options.where ?? Prisma.sql`TRUE`}
+      ORDER BY ${keyset.sqlOrderBy(alias)}
+      LIMIT ${page.first + 1}
+    ) ${a}`;
+}
 
 /** A page of one parent's children, e.g. one post's comments. */
 export interface ChildPageKey {

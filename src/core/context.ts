@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { PasswordHasher } from '../security/passwords';
 import type { EventPublisher } from './events';
+import type { ReadPolicy, Visibility } from './visibility';
 import type { RateLimits } from '../security/rate-limits';
 
 /**
@@ -29,6 +30,8 @@ export interface AppServices {
   events: EventPublisher;
   /** abuse limits (login throttling, per-user mutation budgets), shared across instances */
   limits: RateLimits;
+  /** who may see what (see core/visibility.ts) */
+  policy: ReadPolicy;
 }
 
 /**
@@ -48,6 +51,8 @@ export interface AppContext extends AppServices {
    */
   signedIn: bigint | null;
   loaders: Loaders;
+  /** the read policy for this request's viewer, for statements outside the loaders */
+  visible: Visibility;
   /** set only while a subscription event runs one execution shared by its subscribers */
   viewerSlots?: ViewerSlots;
 }

@@ -2,6 +2,7 @@ import type { Resolvers } from '../generated/graphql';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { AppContext, Loaders } from './context';
 import type { NodeType } from './global-id';
+import type { ReadPolicy, Visibility } from './visibility';
 
 /**
  * Whether the subscribers of one event may share a loader ('event': its answers are the same
@@ -13,6 +14,8 @@ export type LoaderScope = 'event' | 'viewer';
 export interface DataDeps {
   prisma: PrismaClient;
   viewerId: bigint | null;
+  /** the read policy for this viewer: every statement returning users, posts or comments applies it */
+  visible: Visibility;
 }
 
 export interface LoaderDeps extends DataDeps {
@@ -27,7 +30,7 @@ export interface DomainLoaders<L extends object = object> {
 
 /** Builds a request's loaders from every domain's (see server/context.ts). */
 export interface LoaderFactory {
-  create(prisma: PrismaClient, viewerId: bigint | null): Loaders;
+  create(prisma: PrismaClient, viewerId: bigint | null, policy: ReadPolicy): Loaders;
   scope: Readonly<Record<string, LoaderScope>>;
 }
 

@@ -1,16 +1,16 @@
 import type { Post, PrismaClient } from '../generated/prisma/client';
 import { domainLoaders, type DataDeps } from '../core/module';
-import { createChildPageLoader, type PageRequest } from '../core/connection';
-import { bigintArray } from '../core/sql';
+import { createChildPageLoader, lateralPage, type PageRequest } from '../core/connection';
+import type { Visibility } from '../core/visibility';
 import { USER_POSTS } from './keysets';
-import { postColumns } from './post-rows';
+import { postColumns } from '../posts/columns';
 
 type AuthorPostRow = Post & { parentId: bigint };
 
-function createFeedLoaders({ prisma }: DataDeps) {
+function createFeedLoaders({ prisma, visible }: DataDeps) {
   return {
     /** key: { parentId: an author } -> a page of their posts, newest first */
-    postPageByAuthorId: createChildPageLoader(USER_POSTS, authorPostsFetcher(prisma), toPosts),
+    postPageByAuthorId: createChildPageLoader(USER_POSTS, authorPostsFetcher(prisma, visible), toPosts),
   };
 }
 
@@ -22,19 +22,13 @@ declare module '../core/context' {
 }
 
 /** One statement per batch: each author's next `first + 1` posts via (author_id, created_at, id). */
-function authorPostsFetcher(prisma: PrismaClient) {
+function authorPostsFetcher(prisma: PrismaClient, visible: Visibility) {
   return (authorIds: bigint[], page: PageRequest): Promise<AuthorPostRow[]> => prisma.$queryRaw<
     AuthorPostRow[]
   >`
-    SELECT author.id AS "parentId", ${postColumns('p')}
-    FROM unnest(${bigintArray(authorIds)}) AS author(id)
-    CROSS JOIN LATERAL (
-      SELECT * FROM posts p
-      WHERE p.author_id = author.id AND ${USER_POSTS.sqlAfter(page.after, 'p')}
-      ORDER BY ${USER_POSTS.sqlOrderBy('p')}
-      LIMIT ${page.first + 1}
-    ) p
-    ORDER BY author.id, ${USER_POSTS.sqlOrderBy('p')}`;
+    SELECT parent.id AS "parentId", ${postColumns('p')}
+    FROM ${lateralPage({ parentIds: authorIds, table: 'posts', alias: 'p', parentColumn: 'author_id', keyset: USER_POSTS, page, where: visible.post('p') })}
+    ORDER BY parent.id, ${USER_POSTS.sqlOrderBy('p')}`;
 }
 
 async function toPosts(rows: AuthorPostRow[]): Promise<Post[]> {

@@ -9,7 +9,7 @@ import { isPageSize, type Connection, type PageArgs } from '../core/connection';
 import { argsAhead } from '../core/lookahead';
 import { EXPLORE, FEED } from './keysets';
 import { userColumns, userFromRow, type UserModel } from '../users/columns';
-import { postColumns } from './post-rows';
+import { POST_ROW, postColumns } from '../posts/columns';
 
 /** A feed row: the post, its author (columns prefixed "author."), its media and the viewer's like. */
 type FeedRow = Post &
@@ -50,7 +50,7 @@ export async function feed(
         FROM post_media m WHERE m.post_id = p.id
       ), '[]') AS media,
       EXISTS (SELECT 1 FROM likes l WHERE l.user_id = ${viewer.id} AND l.post_id = p.id) AS "viewerHasLiked"
-      ${commentsFirst === null ? Prisma.empty : Prisma.sql`, ${firstCommentsJson('p', commentsFirst)} AS comments`}
+      ${commentsFirst === null ? Prisma.empty : Prisma.sql`, ${firstCommentsJson('p', commentsFirst, ctx.visible)} AS comments`}
     FROM (
       SELECT k.id
       FROM (
@@ -59,7 +59,7 @@ export async function feed(
       ) AS author
       CROSS JOIN LATERAL (
         SELECT p.id, p.created_at FROM posts p
-        WHERE p.author_id = author.id AND ${FEED.sqlAfter(page.after, 'p')}
+        WHERE p.author_id = author.id AND ${FEED.sqlAfter(page.after, 'p')} AND ${ctx.visible.post('p')}
         ORDER BY ${FEED.sqlOrderBy('p')}
         LIMIT ${limit}
       ) k
@@ -93,15 +93,7 @@ function commentsPageAhead(info: GraphQLResolveInfo): number | null {
 
 /** The post of a feed row, carrying its author, media, the viewer's like and first comments. */
 function postOf(row: FeedRow, commentsFirst: number | null): Post {
-  const post: Post = {
-    id: row.id,
-    authorId: row.authorId,
-    caption: row.caption,
-    createdAt: row.createdAt,
-    editedAt: row.editedAt,
-    likeCount: row.likeCount,
-    commentCount: row.commentCount,
-  };
+  const post = POST_ROW.fromRow(row);
   return carry<Post, PostFetchedWith>(post, {
     author: userFromRow(row, 'author.'),
     media: row.media.map((m) => ({ ...m, postId: post.id })),
@@ -118,7 +110,7 @@ export async function explore(ctx: AppContext, args: PageArgs): Promise<Connecti
   const page = EXPLORE.parse(args);
   const rows = await ctx.prisma.$queryRaw<Post[]>`
     SELECT ${postColumns('p')} FROM posts p
-    WHERE ${EXPLORE.sqlAfter(page.after, 'p')}
+    WHERE ${EXPLORE.sqlAfter(page.after, 'p')} AND ${ctx.visible.post('p')}
     ORDER BY ${EXPLORE.sqlOrderBy('p')}
     LIMIT ${page.first + 1}`;
   return EXPLORE.connection(rows, page.first);

@@ -1,15 +1,15 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { createChildPageLoader, type Keyset, type PageRequest } from '../core/connection';
+import { createChildPageLoader, lateralPage, type Keyset, type PageRequest } from '../core/connection';
+import type { Visibility } from '../core/visibility';
 import { createExistsLoader } from '../core/loader';
 import { domainLoaders, type DataDeps } from '../core/module';
 import { FOLLOWERS, FOLLOWING } from './keysets';
-import { bigintArray } from '../core/sql';
 import { userColumns, type UserModel } from '../users/columns';
 
 /** A listed user plus what its page needs: whose list it is in and when the follow began. */
 type FollowUserRow = UserModel & { parentId: bigint; followedAt: Date };
 
-function createFollowLoaders({ prisma, viewerId }: DataDeps) {
+function createFollowLoaders({ prisma, viewerId, visible }: DataDeps) {
   return {
     /** key: a user id -> whether the viewer follows them (always false when anonymous) */
     viewerFollowsByUserId: createExistsLoader((userIds: readonly bigint[]) =>
@@ -22,13 +22,13 @@ function createFollowLoaders({ prisma, viewerId }: DataDeps) {
     /** key: { parentId: a user } -> a page of their followers */
     followerPageByUserId: createChildPageLoader(
       FOLLOWERS,
-      followPageFetcher(prisma, FOLLOWERS, 'followee_id', 'follower_id'),
+      followPageFetcher(prisma, visible, FOLLOWERS, 'followee_id', 'follower_id'),
       toUsers,
     ),
     /** key: { parentId: a user } -> a page of the users they follow */
     followeePageByUserId: createChildPageLoader(
       FOLLOWING,
-      followPageFetcher(prisma, FOLLOWING, 'follower_id', 'followee_id'),
+      followPageFetcher(prisma, visible, FOLLOWING, 'follower_id', 'followee_id'),
       toUsers,
     ),
   };
@@ -71,23 +71,19 @@ async function followersAmong(prisma: PrismaClient, viewerId: bigint, userIds: r
  */
 function followPageFetcher(
   prisma: PrismaClient,
+  visible: Visibility,
   keyset: Keyset,
   parentColumn: 'followee_id' | 'follower_id',
   userColumn: 'followee_id' | 'follower_id',
 ) {
-  const parent = Prisma.raw(`f.${parentColumn}`);
   const listed = Prisma.raw(`f.${userColumn}`);
+  const select = Prisma.sql`${listed}, f.created_at`;
+  const where = visible.userWithId(`f.${userColumn}`);
   return (parentIds: bigint[], page: PageRequest): Promise<FollowUserRow[]> => prisma.$queryRaw<
     FollowUserRow[]
   >`
     SELECT parent.id AS "parentId", f.created_at AS "followedAt", ${userColumns('u')}
-    FROM unnest(${bigintArray(parentIds)}) AS parent(id)
-    CROSS JOIN LATERAL (
-      SELECT ${listed}, f.created_at FROM follows f
-      WHERE ${parent} = parent.id AND ${keyset.sqlAfter(page.after, 'f')}
-      ORDER BY ${keyset.sqlOrderBy('f')}
-      LIMIT ${page.first + 1}
-    ) f
+    FROM ${lateralPage({ parentIds, table: 'follows', alias: 'f', parentColumn, keyset, page, select, where })}
     JOIN users u ON u.id = ${listed}
     ORDER BY parent.id, ${keyset.sqlOrderBy('f')}`;
 }

@@ -1,9 +1,9 @@
 import type { Like, PrismaClient } from '../generated/prisma/client';
 import type { Loaders } from '../core/context';
-import { createChildPageLoader, keyset, type PageRequest } from '../core/connection';
+import { createChildPageLoader, keyset, lateralPage, type PageRequest } from '../core/connection';
 import { createExistsLoader } from '../core/loader';
 import { domainLoaders, type DataDeps } from '../core/module';
-import { bigintArray } from '../core/sql';
+import type { Visibility } from '../core/visibility';
 import { userColumns, userFromRow, type UserModel } from '../users/columns';
 
 /** Who liked a post, most recent like first; the index (post_id, created_at, user_id) serves it. */
@@ -23,17 +23,11 @@ type LikeRow = Like & { parentId: bigint } & Record<`user.${string}`, unknown>;
  * liker joined in, as comments join their authors: the likers then cost no batch of their own,
  * so the statements of a page do not depend on when each batch's answer arrives.
  */
-function fetchLikePages(prisma: PrismaClient) {
+function fetchLikePages(prisma: PrismaClient, visible: Visibility) {
   return (postIds: bigint[], page: PageRequest): Promise<LikeRow[]> => prisma.$queryRaw<LikeRow[]>`
     SELECT l.user_id AS "userId", l.post_id AS "postId", l.created_at AS "createdAt", l.post_id AS "parentId",
            ${userColumns('u', 'user.')}
-    FROM unnest(${bigintArray(postIds)}) AS parent(id)
-    CROSS JOIN LATERAL (
-      SELECT * FROM likes l
-      WHERE l.post_id = parent.id AND ${likesMostRecentFirst.sqlAfter(page.after, 'l')}
-      ORDER BY ${likesMostRecentFirst.sqlOrderBy('l')}
-      LIMIT ${page.first + 1}
-    ) l
+    FROM ${lateralPage({ parentIds: postIds, table: 'likes', alias: 'l', parentColumn: 'post_id', keyset: likesMostRecentFirst, page, where: visible.userWithId('l.user_id') })}
     JOIN users u ON u.id = l.user_id
     ORDER BY ${likesMostRecentFirst.sqlOrderBy('l')}`;
 }
@@ -59,10 +53,19 @@ function viewerLikes(prisma: PrismaClient, viewerId: bigint) {
   });
 }
 
-function createLikeLoaders({ prisma, viewerId, loaders }: DataDeps & { loaders: Pick<Loaders, 'userById'> }) {
+function createLikeLoaders({
+  prisma,
+  viewerId,
+  visible,
+  loaders,
+}: DataDeps & { loaders: Pick<Loaders, 'userById'> }) {
   return {
     /** Post.likedBy: a page of each post's likers */
-    likerPageByPostId: createChildPageLoader(likesMostRecentFirst, fetchLikePages(prisma), likersOf(loaders)),
+    likerPageByPostId: createChildPageLoader(
+      likesMostRecentFirst,
+      fetchLikePages(prisma, visible),
+      likersOf(loaders),
+    ),
     /** whether the viewer liked each post; absent (null) for anonymous requests */
     viewerHasLikedByPostId: viewerId === null ? null : viewerLikes(prisma, viewerId),
   };

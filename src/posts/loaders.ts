@@ -1,11 +1,15 @@
 import type { Media, Post } from '../generated/prisma/client';
 import { createListLoader, createLoader } from '../core/loader';
 import { domainLoaders, type DataDeps } from '../core/module';
+import { bigintArray } from '../core/sql';
+import { postColumns } from './columns';
 
-function createPostLoaders({ prisma }: DataDeps) {
+function createPostLoaders({ prisma, visible }: DataDeps) {
   return {
+    /** the posts the viewer may see, by id (null for the others) */
     postById: createLoader(
-      (ids: readonly bigint[]) => prisma.post.findMany({ where: { id: { in: [...ids] } } }),
+      (ids: readonly bigint[]) => prisma.$queryRaw<Post[]>`
+        SELECT ${postColumns('p')} FROM posts p WHERE p.id = ANY(${bigintArray(ids)}) AND ${visible.post('p')}`,
       (post: Post) => post.id,
     ),
     /** each post's media in the order given at creation */

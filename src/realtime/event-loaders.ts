@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import type { PrismaClient } from '../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import type { ReadPolicy } from '../core/visibility';
 import { bigintArray } from '../core/sql';
 import type { Loaders } from '../core/context';
 
@@ -36,8 +37,26 @@ function pairLoader<T>(fetch: (as: bigint[], bs: bigint[]) => Promise<{ a: bigin
 }
 
 /** The viewer-dependent relations of one event, asked for every subscriber at once. */
-export function createCrossViewerLoaders(prisma: PrismaClient) {
+export function createCrossViewerLoaders(prisma: PrismaClient, policy: ReadPolicy) {
+  // The viewers of a batch travel as ids, anonymous as 0 (no user has it).
+  const viewer = Prisma.sql`NULLIF(pair.a, 0)`;
   return {
+    /** key: (viewer or 0, post); true when the read policy lets the viewer see the post */
+    seesPost: pairLoader<true>(
+      (viewers, posts) => prisma.$queryRaw`
+        SELECT pair.a AS a, pair.b AS b, true AS value
+        FROM unnest(${bigintArray(viewers)}, ${bigintArray(posts)}) AS pair(a, b)
+        JOIN posts p ON p.id = pair.b
+        WHERE ${policy.post(viewer, 'p')}`,
+    ),
+    /** key: (viewer or 0, comment); true when the read policy lets the viewer see the comment */
+    seesComment: pairLoader<true>(
+      (viewers, comments) => prisma.$queryRaw`
+        SELECT pair.a AS a, pair.b AS b, true AS value
+        FROM unnest(${bigintArray(viewers)}, ${bigintArray(comments)}) AS pair(a, b)
+        JOIN comments c ON c.id = pair.b
+        WHERE ${policy.comment(viewer, 'c')}`,
+    ),
     /** key: (follower, followee); when the follow began, or null */
     followedAt: pairLoader<Date>(
       (followers, followees) => prisma.$queryRaw`

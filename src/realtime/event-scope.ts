@@ -5,6 +5,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { ViewerSlot } from '../core/context';
 import type { Loaders } from '../core/context';
 import type { LoaderFactory } from '../core/module';
+import type { ReadPolicy } from '../core/visibility';
 import { createCrossViewerLoaders, viewerLoaders, type CrossViewerLoaders } from './event-loaders';
 
 /** One execution of a document for all the subscribers of an event (see realtime/execute.ts). */
@@ -41,11 +42,28 @@ export class EventScope {
   private sharedOnly?: Loaders;
 
   constructor(
-    prisma: PrismaClient,
+    private readonly prisma: PrismaClient,
     private readonly loaderFactory: LoaderFactory,
+    private readonly policy: ReadPolicy,
   ) {
-    this.shared = loaderFactory.create(prisma, null);
-    this.cross = createCrossViewerLoaders(prisma);
+    this.shared = loaderFactory.create(prisma, null, policy);
+    this.cross = createCrossViewerLoaders(prisma, policy);
+  }
+
+  /**
+   * Whether the subscribers may share this event's loaders and execution: only while the read
+   * policy shows everything to everyone. Otherwise each subscriber's payload is read through
+   * loaders of its own, as in a request of theirs.
+   */
+  get shareable(): boolean {
+    return this.policy.everythingVisible;
+  }
+
+  /** Whether the read policy lets `viewer` see the event's post or comment. */
+  async canSee(viewer: Viewer | null, kind: 'post' | 'comment', id: bigint): Promise<boolean> {
+    if (this.policy.everythingVisible) return true;
+    const pair = [viewer?.id ?? 0n, id] as const;
+    return (await (kind === 'post' ? this.cross.seesPost : this.cross.seesComment).load(pair)) !== null;
   }
 
   /** The shared loaders with every viewer-scoped one refusing: for shared executions. */
@@ -76,7 +94,9 @@ export class EventScope {
     if (viewer === null) return this.shared;
     let loaders = this.byViewer.get(viewer.id);
     if (!loaders) {
-      loaders = { ...this.shared, ...viewerLoaders(this.cross, viewer.id) };
+      loaders = this.shareable
+        ? { ...this.shared, ...viewerLoaders(this.cross, viewer.id) }
+        : this.loaderFactory.create(this.prisma, viewer.id, this.policy);
       this.byViewer.set(viewer.id, loaders);
     }
     return loaders;

@@ -34,7 +34,7 @@ export interface RealtimeHub {
 
 export function createRealtimeHub(
   pubsub: PubSub,
-  services: Pick<AppServices, 'prisma' | 'log'>,
+  services: Pick<AppServices, 'prisma' | 'log' | 'policy'>,
   loaderFactory: LoaderFactory,
 ): RealtimeHub {
   const triggers = new EventEmitter().setMaxListeners(0);
@@ -47,7 +47,7 @@ export function createRealtimeHub(
 
   async function fanOut<T>(trigger: string, load: (loaders: Loaders) => Promise<T | null>): Promise<void> {
     if (triggers.listenerCount(trigger) === 0) return; // nobody here: not even the payload is read
-    const scope = new EventScope(services.prisma, loaderFactory);
+    const scope = new EventScope(services.prisma, loaderFactory, services.policy);
     const payload = await load(scope.shared);
     if (payload !== null) await local.publish(trigger, new EventEnvelope(scope, payload));
   }

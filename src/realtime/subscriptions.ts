@@ -20,10 +20,11 @@ const FORBIDDEN = 4403;
 export function newPostsForViewer(ctx: AppContext): Promise<AsyncIterable<EventEnvelope<Post>>> {
   const viewer = requireViewer(ctx);
   const subscriber = asSubscriptionContext(ctx);
-  return filtered<Post>(subscriber, TRIGGERS.postCreated, ({ scope, payload: post }) =>
+  return filtered<Post>(subscriber, TRIGGERS.postCreated, async ({ scope, payload: post }) =>
     post.authorId === viewer.id
-      ? Promise.resolve(true)
-      : scope.followedAt(viewer.id, post.authorId, post.createdAt),
+      ? true
+      : (await scope.followedAt(viewer.id, post.authorId, post.createdAt)) &&
+        scope.canSee(ctx.viewer, 'post', post.id),
   );
 }
 
@@ -34,7 +35,9 @@ export async function newCommentsOnPost(
 ): Promise<AsyncIterable<EventEnvelope<Comment>>> {
   const postId = fromGlobalId('Post', postGlobalId, 'postId');
   if (!(await ctx.loaders.postById.load(postId))) throw notFound('Post');
-  return filtered<Comment>(asSubscriptionContext(ctx), TRIGGERS.commentAdded(postId), async () => true);
+  return filtered<Comment>(asSubscriptionContext(ctx), TRIGGERS.commentAdded(postId), ({ scope, payload }) =>
+    scope.canSee(ctx.viewer, 'comment', payload.id),
+  );
 }
 
 /**

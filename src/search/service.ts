@@ -37,8 +37,9 @@ export async function searchUsers(
              WHEN u.username LIKE lower(${prefix}) ESCAPE '\\' THEN 1
              ELSE 2 END AS rank
       FROM users u
-      WHERE u.username LIKE lower(${prefix}) ESCAPE '\\'
-         OR lower(u.display_name) LIKE lower(${prefix}) ESCAPE '\\'
+      WHERE (u.username LIKE lower(${prefix}) ESCAPE '\\'
+         OR lower(u.display_name) LIKE lower(${prefix}) ESCAPE '\\')
+        AND ${ctx.visible.user('u')}
     ) s
     WHERE ${SEARCH.sqlAfter(page.after, 's')}
     ORDER BY ${SEARCH.sqlOrderBy('s')}

@@ -11,6 +11,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import cors from 'cors';
 import express from 'express';
 import type { AppContext, AppServices } from '../core/context';
+import { PUBLIC_CONTENT, type ReadPolicy } from '../core/visibility';
 import { buildSchema } from '../graphql/schema';
 import { formatError } from '../graphql/format-error';
 import { loggingPlugin, noStorePlugin } from './plugins';
@@ -25,7 +26,9 @@ import { operationGuardPlugin } from './operation-guard';
 import { handleTransportErrors } from './transport-errors';
 import type { RealtimeHub } from '../realtime/hub';
 
-export interface AppOptions extends Omit<AppServices, 'events' | 'limits'> {
+export interface AppOptions extends Omit<AppServices, 'events' | 'limits' | 'policy'> {
+  /** who may see what; all content is public unless told otherwise (tests hide chosen rows) */
+  policy?: ReadPolicy;
   /** true when the database answers; backs /readyz */
   ping: () => Promise<void>;
 }
@@ -52,6 +55,7 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
     passwords: options.passwords,
     events: pubsub,
     limits: await createRateLimits(config, log),
+    policy: options.policy ?? PUBLIC_CONTENT,
   };
   // Text checks outermost: a refused string spends no rate-limit budget.
   const schema = withTextChecks(withRateLimits(buildSchema()));

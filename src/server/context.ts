@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AppContext, AppServices, Loaders, Viewer } from '../core/context';
 import type { LoaderScope } from '../core/module';
 import type { PrismaClient } from '../generated/prisma/client';
+import { visibilityFor, type ReadPolicy } from '../core/visibility';
 import { modules } from '../modules';
 
 /**
@@ -9,9 +10,10 @@ import { modules } from '../modules';
  * viewer) from each domain's factory. Viewer-dependent loaders are built for this viewer only,
  * so one viewer's flags can never be served to another.
  */
-export function createLoaders(prisma: PrismaClient, viewerId: bigint | null): Loaders {
+export function createLoaders(prisma: PrismaClient, viewerId: bigint | null, policy: ReadPolicy): Loaders {
   const loaders = {} as Loaders;
-  for (const module of modules) Object.assign(loaders, module.loaders?.create({ prisma, viewerId, loaders }));
+  const deps = { prisma, viewerId, visible: visibilityFor(policy, viewerId), loaders };
+  for (const module of modules) Object.assign(loaders, module.loaders?.create(deps));
   return loaders;
 }
 
@@ -32,6 +34,7 @@ export function createContext(
     viewer: request.viewer,
     clientAddress: request.clientAddress,
     signedIn: null,
-    loaders: createLoaders(services.prisma, request.viewer?.id ?? null),
+    loaders: createLoaders(services.prisma, request.viewer?.id ?? null, services.policy),
+    visible: visibilityFor(services.policy, request.viewer?.id ?? null),
   };
 }

@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { authenticate } from '../auth/sessions';
 import { bearerToken } from '../auth/tokens';
 import type { AppContext, AppServices } from '../core/context';
+import { visibilityFor } from '../core/visibility';
 import { createContext, createLoaders } from './context';
 import { isDatabaseUnavailable } from '../db/errors';
 import { serviceUnavailable } from '../core/errors';
@@ -50,7 +51,8 @@ export async function authenticateRequest(ctx: PendingContext): Promise<void> {
     });
   }
   ctx.viewer = viewer;
-  ctx.loaders = createLoaders(ctx.prisma, viewer.id);
+  ctx.loaders = createLoaders(ctx.prisma, viewer.id, ctx.policy);
+  ctx.visible = visibilityFor(ctx.policy, viewer.id);
 }
 
 /** A database outage while checking the token is the server's problem: HTTP 503, not 500. */

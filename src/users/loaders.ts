@@ -1,12 +1,15 @@
 import { createLoader } from '../core/loader';
 import { domainLoaders, type DataDeps } from '../core/module';
-import { USER_SELECT, type UserModel } from './columns';
+import { bigintArray } from '../core/sql';
+import { userColumns, type UserModel } from './columns';
 
-function createUserLoaders({ prisma }: DataDeps) {
+function createUserLoaders({ prisma, visible }: DataDeps) {
   return {
+    /** the users the viewer may see, by id (null for the others) */
     userById: createLoader(
-      (ids: readonly bigint[]) =>
-        prisma.user.findMany({ where: { id: { in: [...ids] } }, select: USER_SELECT }),
+      (ids: readonly bigint[]) => prisma.$queryRaw<UserModel[]>`
+        SELECT ${userColumns('u')} FROM users u
+        WHERE u.id = ANY(${bigintArray(ids)}) AND ${visible.user('u')}`,
       (user: UserModel) => user.id,
     ),
   };

@@ -1,7 +1,7 @@
 import type { AppContext } from '../core/context';
 import { requireViewer } from '../core/viewer';
 import { checkHttpUrl, checkLength, longerThan } from '../core/validate';
-import { USER_SELECT, type UserModel } from './columns';
+import { USER_SELECT, userColumns, type UserModel } from './columns';
 
 export interface UpdateProfileInput {
   displayName?: string | null;
@@ -26,7 +26,9 @@ export async function updateProfile(ctx: AppContext, input: UpdateProfileInput):
 export async function findByUsername(ctx: AppContext, username: string): Promise<UserModel | null> {
   const normalized = username.trim().toLowerCase();
   if (longerThan(normalized, 30)) return null;
-  return ctx.prisma.user.findUnique({ where: { username: normalized }, select: USER_SELECT });
+  const [user] = await ctx.prisma.$queryRaw<UserModel[]>`
+    SELECT ${userColumns('u')} FROM users u WHERE u.username = ${normalized} AND ${ctx.visible.user('u')}`;
+  return user ?? null;
 }
 
 export async function findViewer(ctx: AppContext): Promise<UserModel | null> {

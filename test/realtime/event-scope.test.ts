@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../src/generated/prisma/client';
+import { PUBLIC_CONTENT } from '../../src/core/visibility';
 import { EventScope } from '../../src/realtime/event-scope';
 import { createLoaders, LOADER_SCOPE } from '../../src/server/context';
 
@@ -13,11 +14,13 @@ const factory = { create: createLoaders, scope: LOADER_SCOPE };
 const loader = (loaders: object, name: string): unknown => (loaders as Record<string, unknown>)[name];
 
 it('classifies every request loader as shared by the event or scoped to the viewer', () => {
-  expect(Object.keys(createLoaders(prisma, 1n)).sort()).toEqual(Object.keys(LOADER_SCOPE).sort());
+  expect(Object.keys(createLoaders(prisma, 1n, PUBLIC_CONTENT)).sort()).toEqual(
+    Object.keys(LOADER_SCOPE).sort(),
+  );
 });
 
 it('shares the event loaders between viewers and gives each viewer its own viewer loaders', () => {
-  const scope = new EventScope(prisma, factory);
+  const scope = new EventScope(prisma, factory, PUBLIC_CONTENT);
   const [one, two] = [scope.loadersFor(viewer(1n)), scope.loadersFor(viewer(2n))];
   for (const [name, sharing] of Object.entries(LOADER_SCOPE)) {
     if (sharing === 'event') expect(loader(one, name)).toBe(loader(two, name));
@@ -28,7 +31,7 @@ it('shares the event loaders between viewers and gives each viewer its own viewe
 });
 
 it('builds nothing that outlives the event', () => {
-  expect(new EventScope(prisma, factory).shared.postById).not.toBe(
-    new EventScope(prisma, factory).shared.postById,
+  expect(new EventScope(prisma, factory, PUBLIC_CONTENT).shared.postById).not.toBe(
+    new EventScope(prisma, factory, PUBLIC_CONTENT).shared.postById,
   );
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ReadPolicy } from '../../src/core/visibility';
 import { PasswordHasher } from '../../src/security/passwords';
 import { parseConfig, type Config } from '../../src/config';
 import { startApp, type RunningApp } from '../../src/server/app';
@@ -49,7 +50,11 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  { db: sharedDb, logLines }: { db?: TestDatabase; logLines?: Record<string, any>[] } = {},
+  {
+    db: sharedDb,
+    logLines,
+    policy,
+  }: { db?: TestDatabase; logLines?: Record<string, any>[]; policy?: ReadPolicy } = {},
 ): Promise<TestApp> {
   // A given database (e.g. shared by two instances) belongs to the caller, who closes it.
   const db = sharedDb ?? (await createTestDatabase());
@@ -66,7 +71,11 @@ export async function startTestApp(
     ? createLogger(config, { write: (line: string) => void logLines.push(JSON.parse(line)) })
     : createLogger(config);
   const passwords = PasswordHasher.fromConfig(config);
-  const app = await startApp({ config, log, prisma: db.prisma, passwords, ping: db.ping }, 0, '127.0.0.1');
+  const app = await startApp(
+    { config, log, prisma: db.prisma, passwords, ping: db.ping, policy },
+    0,
+    '127.0.0.1',
+  );
   return {
     db,
     app,
