@@ -89,6 +89,8 @@ withRedis('two instances sharing Redis', () => {
     // the post's event, published as an instance does, reaches A only now, after the follow
     const late = createPubSub({ REDIS_URL }, pino({ level: 'silent' }));
     try {
+      // both of its connections ready first: closing one still connecting rejects its handshake
+      await late.subscribe('commentAdded', () => {});
       await late.publish({ type: 'postCreated', postId: String(post.id), authorId: String(dbIdOf(author)) });
     } finally {
       await late.close();
