@@ -1,5 +1,5 @@
 import type { FuzzCase } from './cases';
-import { changedTables, digestTables } from './digest';
+import { changedTables, digestTables } from '../support/tables';
 import { sendHttp, type Reply } from './http';
 import { buildOperation, type Operation } from './operation';
 import { describeFailure, printable } from './report';

@@ -4,7 +4,7 @@ import { withRateLimits } from '../../src/security/limited-mutations';
 import { closeAllSockets } from '../realtime/support';
 import { startTestApp, type TestApp } from '../support/app';
 import { caseArbitrary, type FuzzCase, type Route } from './cases';
-import { applicationTables } from './digest';
+import { applicationTables } from '../support/tables';
 import type { Fuzzer } from './exercise';
 import { harvestCursors } from './harvest';
 import { runProperty } from './run-property';

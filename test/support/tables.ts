@@ -1,21 +1,32 @@
 import type { TestDatabase } from './database';
 
 /**
- * A fingerprint of every application table's rows: equal before and after a request means the
- * request changed nothing at all.
+ * A digest of every application table, to show that a refused mutation wrote nothing.
+ * No table is skipped: authenticating only reads sessions (it writes no last-used column),
+ * and rate-limit counters live in memory or Redis, not in the database. A table that starts
+ * changing on refused requests for a legitimate reason belongs in SKIPPED, with that reason.
  */
-export async function tablesFingerprint(db: TestDatabase): Promise<Record<string, string>> {
-  const tables = await db.prisma.$queryRawUnsafe<{ name: string }[]>(
-    `SELECT table_name AS name FROM information_schema.tables
-      WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations'
-      ORDER BY table_name`,
+const SKIPPED = new Set<string>(['_prisma_migrations']);
+
+export type Digests = Record<string, string>;
+
+export async function applicationTables(db: TestDatabase): Promise<string[]> {
+  const rows = await db.prisma.$queryRawUnsafe<{ tablename: string }[]>(
+    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`,
   );
-  const fingerprint: Record<string, string> = {};
-  for (const { name } of tables) {
-    const [row] = await db.prisma.$queryRawUnsafe<{ digest: string }[]>(
-      `SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS digest FROM "${name}" t`,
-    );
-    fingerprint[name] = row!.digest;
-  }
-  return fingerprint;
+  return rows.map((r) => r.tablename).filter((name) => !SKIPPED.has(name));
 }
+
+/** md5 of each table's rows in a stable order, in one statement. */
+export async function digestTables(db: TestDatabase, tables: readonly string[]): Promise<Digests> {
+  const columns = tables.map(
+    (table) =>
+      `(SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) FROM "${table}" t) AS "${table}"`,
+  );
+  const [row] = await db.prisma.$queryRawUnsafe<Digests[]>(`SELECT ${columns.join(', ')}`);
+  return row!;
+}
+
+/** The tables whose digest differs. */
+export const changedTables = (before: Digests, after: Digests): string[] =>
+  Object.keys(before).filter((table) => before[table] !== after[table]);
