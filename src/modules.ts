@@ -1,11 +1,11 @@
-import type { DomainModule } from './core/module';
+import type { DomainModule, EventDefinitions } from './core/module';
+import type { LimitedActions } from './security/rate-limits';
 import { authModule } from './auth';
 import { commentsModule } from './comments';
 import { feedModule } from './feed';
 import { followsModule } from './follows';
 import { likesModule } from './likes';
 import { postsModule } from './posts';
-import { realtimeModule } from './realtime';
 import { searchModule } from './search';
 import { usersModule } from './users';
 
@@ -19,5 +19,16 @@ export const modules: readonly DomainModule[] = [
   followsModule,
   feedModule,
   searchModule,
-  realtimeModule,
 ];
+
+/** How each realtime event travels and reaches its subscribers, from every domain. */
+export const eventDefinitions: EventDefinitions = Object.assign(
+  {},
+  ...modules.map((module) => module.events ?? {}),
+);
+
+/** The mutations that spend a budget on every call, from every domain. */
+export const limitedActions: LimitedActions = Object.assign(
+  {},
+  ...modules.map((module) => module.limits ?? {}),
+);

@@ -1,3 +1,4 @@
+import type { LogInInput, SignUpInput } from '../generated/graphql';
 import type { User } from '../generated/prisma/client';
 import type { AppContext } from '../core/context';
 import { uniqueViolation } from '../db/errors';
@@ -17,13 +18,6 @@ const LOGIN_FAILED = 'Invalid login or password.';
 const MAX_EMAIL = 254;
 // In code points, as every length here: what signUp accepts, logIn and changePassword accept.
 const PASSWORD = { min: 8, max: 128 };
-
-export interface SignUpInput {
-  username: string;
-  email: string;
-  password: string;
-  displayName?: string | null;
-}
 
 export function normalizeUsername(raw: string): string {
   const username = raw.trim().toLowerCase();
@@ -70,10 +64,7 @@ export async function signUp(ctx: AppContext, input: SignUpInput): Promise<AuthP
   }
 }
 
-export async function logIn(
-  ctx: AppContext,
-  input: { login: string; password: string },
-): Promise<AuthPayloadModel> {
+export async function logIn(ctx: AppContext, input: LogInInput): Promise<AuthPayloadModel> {
   const login = input.login.trim().toLowerCase();
   // Over-long input cannot match an account; refuse it before spending a hash on it.
   if (longerThan(login, MAX_EMAIL) || longerThan(input.password, PASSWORD.max))

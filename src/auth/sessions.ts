@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Viewer } from '../core/context';
-import { hashToken, newSessionToken } from './tokens';
+import { hashToken, newSessionToken, parseAuthorization } from './tokens';
 
 type Db = Pick<PrismaClient, 'session'>;
 
@@ -15,6 +15,22 @@ export async function openSession(db: Db, userId: bigint, ttlDays: number): Prom
     },
   });
   return token;
+}
+
+/**
+ * The one token check of HTTP and WebSocket alike: who an `Authorization` value authenticates.
+ * 'anonymous' when there is none; 'refused' when it is malformed, unknown, expired or revoked
+ * (the client must log in again, never silently become anonymous). A database failure
+ * propagates: each transport answers it its own way.
+ */
+export async function viewerOf(
+  prisma: PrismaClient,
+  header: unknown,
+): Promise<Viewer | 'anonymous' | 'refused'> {
+  const authorization = parseAuthorization(header);
+  if (authorization.kind === 'none') return 'anonymous';
+  if (authorization.kind === 'malformed') return 'refused';
+  return (await authenticate(prisma, authorization.token)) ?? 'refused';
 }
 
 /** The viewer a token belongs to, or null when it is unknown, expired or revoked. */

@@ -10,10 +10,12 @@ export function hashToken(token: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(createHash('sha256').update(token).digest());
 }
 
-/** Extracts the token from an `Authorization: Bearer <token>` value; null when absent. */
-export function bearerToken(header: unknown): string | null | 'malformed' {
-  if (header === undefined || header === null || header === '') return null;
-  if (typeof header !== 'string') return 'malformed';
+/** What an `Authorization` value holds: nothing, a well-formed bearer token, or anything else. */
+export type Authorization = { kind: 'none' } | { kind: 'malformed' } | { kind: 'bearer'; token: string };
+
+export function parseAuthorization(header: unknown): Authorization {
+  if (header === undefined || header === null || header === '') return { kind: 'none' };
+  if (typeof header !== 'string') return { kind: 'malformed' };
   const match = /^Bearer\s+([A-Za-z0-9_-]{20,200})\s*$/i.exec(header);
-  return match ? match[1]! : 'malformed';
+  return match ? { kind: 'bearer', token: match[1]! } : { kind: 'malformed' };
 }

@@ -1,4 +1,5 @@
 import type { DomainModule } from '../core/module';
+import { commentAdded } from './events';
 import { commentLoaders } from './loaders';
 import { commentResolvers } from './resolvers';
 
@@ -7,4 +8,6 @@ export const commentsModule: DomainModule = {
   resolvers: commentResolvers,
   loaders: commentLoaders,
   nodes: { Comment: (ctx, id) => ctx.loaders.commentById.load(id) },
+  limits: { addComment: { setting: 'RATE_LIMIT_ADD_COMMENT', per: 'viewer' } },
+  events: { commentAdded },
 };

@@ -22,7 +22,7 @@ import {
 } from '../users/columns';
 
 /** A post's comments, oldest first; the index (post_id, created_at, id) serves it. */
-export const commentsOldestFirst = keyset({
+export const POST_COMMENTS = keyset({
   name: 'Post.comments',
   direction: 'asc',
   keys: [
@@ -41,9 +41,9 @@ type CommentRow = Comment & { parentId: bigint } & Record<`author.${string}`, un
 function fetchCommentPages(prisma: PrismaClient, visible: Visibility) {
   return (postIds: bigint[], page: PageRequest): Promise<CommentRow[]> => prisma.$queryRaw<CommentRow[]>`
     SELECT ${commentColumns('c')}, c.post_id AS "parentId", ${userColumns('u', 'author.')}
-    FROM ${lateralPage({ parentIds: postIds, table: 'comments', alias: 'c', parentColumn: 'post_id', keyset: commentsOldestFirst, page, where: visible.comment('c') })}
+    FROM ${lateralPage({ parentIds: postIds, table: 'comments', alias: 'c', parentColumn: 'post_id', keyset: POST_COMMENTS, page, where: visible.comment('c') })}
     JOIN users u ON u.id = c.author_id
-    ORDER BY ${commentsOldestFirst.sqlOrderBy('c')}`;
+    ORDER BY ${POST_COMMENTS.sqlOrderBy('c')}`;
 }
 
 /** What a comment row may carry from the statement that fetched it: its author. */
@@ -69,7 +69,7 @@ function createCommentLoaders({ prisma, visible }: DataDeps) {
     ),
     /** Post.comments: a page of each post's comments */
     commentPageByPostId: createChildPageLoader(
-      commentsOldestFirst,
+      POST_COMMENTS,
       fetchCommentPages(prisma, visible),
       withAuthors,
     ),
@@ -107,10 +107,10 @@ export function firstCommentsJson(postAlias: string, first: number, visible: Vis
   return Prisma.sql`coalesce((
     SELECT json_agg(json_build_object('id', c.id::text, 'postId', c.post_id::text,
       'authorId', c.author_id::text, 'body', c.body, 'createdAt', c.created_at,
-      'author', ${userJson('cu')}) ORDER BY ${commentsOldestFirst.sqlOrderBy('c')})
+      'author', ${userJson('cu')}) ORDER BY ${POST_COMMENTS.sqlOrderBy('c')})
     FROM (
       SELECT * FROM comments c WHERE c.post_id = ${post}.id AND ${visible.comment('c')}
-      ORDER BY ${commentsOldestFirst.sqlOrderBy('c')}
+      ORDER BY ${POST_COMMENTS.sqlOrderBy('c')}
       LIMIT ${first + 1}
     ) c
     JOIN users cu ON cu.id = c.author_id
@@ -131,5 +131,5 @@ export function firstCommentsPage(comments: CommentJson[], first: number): Conne
       { author: userFromJson(json.author) },
     ),
   );
-  return commentsOldestFirst.connection(rows, first);
+  return POST_COMMENTS.connection(rows, first);
 }

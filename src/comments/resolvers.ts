@@ -2,6 +2,9 @@ import type { Resolvers } from '../generated/graphql';
 import { postFetchedWith } from '../posts/fetched';
 import { fetchedWith } from '../core/fetched-with';
 import { toGlobalId } from '../core/global-id';
+import type { Comment } from '../generated/prisma/client';
+import type { EventEnvelope } from '../realtime/event-scope';
+import { newCommentsOnPost } from './subscriptions';
 import type { CommentFetchedWith } from './loaders';
 import { addComment, deleteComment } from './service';
 
@@ -9,6 +12,13 @@ export const commentResolvers: Resolvers = {
   Mutation: {
     addComment: (_parent, { input }, ctx) => addComment(ctx, input),
     deleteComment: (_parent, { id }, ctx) => deleteComment(ctx, id),
+  },
+  Subscription: {
+    commentAdded: {
+      subscribe: (_root, { postId }, ctx) => newCommentsOnPost(ctx, postId),
+      // the payload is loaded once per event, for all its subscribers, by the realtime hub
+      resolve: (envelope: EventEnvelope<Comment>) => envelope.payload,
+    },
   },
   Post: {
     comments: (post, { first, after }, ctx) => {

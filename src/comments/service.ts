@@ -1,3 +1,4 @@
+import type { AddCommentInput } from '../generated/graphql';
 import type { Comment } from '../generated/prisma/client';
 import type { AppContext } from '../core/context';
 import { requireViewer } from '../core/viewer';
@@ -7,11 +8,6 @@ import { fromGlobalId, toGlobalId } from '../core/global-id';
 import { checkLength } from '../core/validate';
 
 export const MAX_COMMENT = 2200;
-
-export interface AddCommentInput {
-  postId: string;
-  body: string;
-}
 
 export async function addComment(ctx: AppContext, input: AddCommentInput): Promise<Comment> {
   const viewer = requireViewer(ctx);

@@ -143,24 +143,6 @@ export class Keyset {
     });
   }
 
-  /** Prisma `where` for rows strictly after the cursor (undefined on the first page). */
-  prismaWhere(after: KeyValue[] | null): Record<string, unknown> | undefined {
-    if (!after) return undefined;
-    const op = this.spec.direction === 'desc' ? 'lt' : 'gt';
-    // (a, b, c) > (x, y, z)  ==  a > x OR (a = x AND b > y) OR (a = x AND b = y AND c > z)
-    const OR = this.spec.keys.map((key, i) => {
-      const clause: Record<string, unknown> = {};
-      for (let j = 0; j < i; j++) clause[this.spec.keys[j]!.field] = after[j];
-      clause[key.field] = { [op]: after[i] };
-      return clause;
-    });
-    return { OR };
-  }
-
-  prismaOrderBy(): Record<string, 'asc' | 'desc'>[] {
-    return this.spec.keys.map((k) => ({ [k.field]: this.spec.direction }));
-  }
-
   /** SQL condition for rows strictly after the cursor (TRUE on the first page). */
   sqlAfter(after: KeyValue[] | null, alias: string): Prisma.Sql {
     if (!after) return Prisma.sql`TRUE`;
@@ -184,13 +166,20 @@ export class Keyset {
     first: number,
     toNode?: (row: R) => N,
   ): Connection<N> {
-    const page = rows.slice(0, first);
-    const edges = page.map((row) => this.edge(row, toNode ? toNode(row) : (row as unknown as N)));
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-    };
+    return pageOf(
+      rows.map((row) => this.edge(row, toNode ? toNode(row) : (row as unknown as N))),
+      first,
+    );
   }
+}
+
+/** The connection of up to `first + 1` edges in order (the extra one only tells hasNextPage). */
+function pageOf<N>(fetched: readonly Edge<N>[], first: number): Connection<N> {
+  const edges = fetched.slice(0, first);
+  return {
+    edges,
+    pageInfo: { hasNextPage: fetched.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+  };
 }
 
 export const keyset = (spec: KeysetSpec): Keyset => new Keyset(spec);
@@ -272,13 +261,7 @@ export function createChildPageLoader<R extends { parentId: bigint }, N = R>(
           byParent.set(row.parentId, edges);
         });
         for (const parentId of parentIds) {
-          const fetched = byParent.get(parentId) ?? [];
-          const edges = fetched.slice(0, page.first);
-          const connection: Connection<N> = {
-            edges,
-            pageInfo: { hasNextPage: fetched.length > page.first, endCursor: edges.at(-1)?.cursor ?? null },
-          };
-          results.set(`${parentId}|${groupKey}`, connection);
+          results.set(`${parentId}|${groupKey}`, pageOf(byParent.get(parentId) ?? [], page.first));
         }
       }
       return keys.map((key) => results.get(childPageCacheKey(key)) ?? new Error('page not loaded'));

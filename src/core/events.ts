@@ -1,22 +1,22 @@
 import { z } from 'zod';
 
-const numericId = z.string().regex(/^[1-9][0-9]{0,18}$/);
-
 /**
- * What mutations announce to subscribers. Events carry ids, never objects: each subscriber's
- * payload is resolved from the database with that subscriber's own viewer.
+ * What mutations announce to subscribers, by event type. Empty here: each domain adds the
+ * events it publishes (declaration merging, next to its event definitions). Events carry ids,
+ * never objects: each subscriber's payload is read from the database for that subscriber.
  */
-export const realtimeEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('postCreated'), postId: numericId, authorId: numericId }),
-  z.object({ type: z.literal('commentAdded'), commentId: numericId, postId: numericId }),
-]);
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the domains
+export interface RealtimeEvents {}
 
-export type RealtimeEvent = z.infer<typeof realtimeEventSchema>;
-export type RealtimeEventType = RealtimeEvent['type'];
-export type EventOf<T extends RealtimeEventType> = Extract<RealtimeEvent, { type: T }>;
+export type RealtimeEventType = keyof RealtimeEvents & string;
+export type EventOf<T extends RealtimeEventType> = { type: T } & RealtimeEvents[T];
+export type RealtimeEvent = { [T in RealtimeEventType]: EventOf<T> }[RealtimeEventType];
 
 /** Publishing side of the pub/sub, as domain services see it. */
 export interface EventPublisher {
   /** Never throws: a lost event must not fail the mutation that already committed. */
   publish(event: RealtimeEvent): Promise<void>;
 }
+
+/** A database id as events carry it (text: JSON numbers stop being exact at 2^53). */
+export const eventId = z.string().regex(/^[1-9][0-9]{0,18}$/);

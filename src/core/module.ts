@@ -1,8 +1,11 @@
 import type { Resolvers } from '../generated/graphql';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { AppContext, Loaders } from './context';
+import type { z } from 'zod';
+import type { EventOf, RealtimeEvents, RealtimeEventType } from './events';
 import type { NodeType } from './global-id';
 import type { ReadPolicy, Visibility } from './visibility';
+import type { LimitedActions } from '../security/rate-limits';
 
 /**
  * Whether the subscribers of one event may share a loader ('event': its answers are the same
@@ -50,4 +53,20 @@ export interface DomainModule {
   loaders?: DomainLoaders;
   /** the Node types it owns: how `node(id:)` loads one, through the same loaders as its fields */
   nodes?: Partial<Record<NodeType, (ctx: AppContext, id: bigint) => Promise<object | null>>>;
+  /** the realtime events it publishes: how each travels and reaches its subscribers */
+  events?: EventDefinitions;
+  /** its mutations that spend a budget on every call (security/limited-mutations.ts) */
+  limits?: LimitedActions;
 }
+
+/** How one event type travels and reaches its subscribers (see realtime/hub.ts). */
+export interface EventDefinition<T extends RealtimeEventType = RealtimeEventType> {
+  /** What may arrive on its channel: anything else is dropped (Redis messages are untrusted). */
+  schema: z.ZodType<RealtimeEvents[T]>;
+  /** The local trigger its subscribers listen on, e.g. one per post. */
+  trigger(event: EventOf<T>): string;
+  /** Its payload, loaded once per event for all of its subscribers; null: nothing to deliver. */
+  load(loaders: Loaders, event: EventOf<T>): Promise<object | null>;
+}
+
+export type EventDefinitions = { readonly [T in RealtimeEventType]?: EventDefinition<T> };

@@ -6,4 +6,5 @@ export const followsModule: DomainModule = {
   name: 'follows',
   resolvers: followResolvers,
   loaders: followLoaders,
+  limits: { follow: { setting: 'RATE_LIMIT_FOLLOW', per: 'viewer' } },
 };

@@ -6,4 +6,5 @@ export const likesModule: DomainModule = {
   name: 'likes',
   resolvers: likeResolvers,
   loaders: likeLoaders,
+  limits: { likePost: { setting: 'RATE_LIMIT_LIKE_POST', per: 'viewer' } },
 };

@@ -7,7 +7,7 @@ import type { Visibility } from '../core/visibility';
 import { userColumns, userFromRow, type UserModel } from '../users/columns';
 
 /** Who liked a post, most recent like first; the index (post_id, created_at, user_id) serves it. */
-export const likesMostRecentFirst = keyset({
+export const POST_LIKERS = keyset({
   name: 'Post.likedBy',
   direction: 'desc',
   keys: [
@@ -27,9 +27,9 @@ function fetchLikePages(prisma: PrismaClient, visible: Visibility) {
   return (postIds: bigint[], page: PageRequest): Promise<LikeRow[]> => prisma.$queryRaw<LikeRow[]>`
     SELECT l.user_id AS "userId", l.post_id AS "postId", l.created_at AS "createdAt", l.post_id AS "parentId",
            ${userColumns('u', 'user.')}
-    FROM ${lateralPage({ parentIds: postIds, table: 'likes', alias: 'l', parentColumn: 'post_id', keyset: likesMostRecentFirst, page, where: visible.userWithId('l.user_id') })}
+    FROM ${lateralPage({ parentIds: postIds, table: 'likes', alias: 'l', parentColumn: 'post_id', keyset: POST_LIKERS, page, where: visible.userWithId('l.user_id') })}
     JOIN users u ON u.id = l.user_id
-    ORDER BY ${likesMostRecentFirst.sqlOrderBy('l')}`;
+    ORDER BY ${POST_LIKERS.sqlOrderBy('l')}`;
 }
 
 /** The likers as Users, handed to the request's user loader so they share its cache. */
@@ -61,11 +61,7 @@ function createLikeLoaders({
 }: DataDeps & { loaders: Pick<Loaders, 'userById'> }) {
   return {
     /** Post.likedBy: a page of each post's likers */
-    likerPageByPostId: createChildPageLoader(
-      likesMostRecentFirst,
-      fetchLikePages(prisma, visible),
-      likersOf(loaders),
-    ),
+    likerPageByPostId: createChildPageLoader(POST_LIKERS, fetchLikePages(prisma, visible), likersOf(loaders)),
     /** whether the viewer liked each post; absent (null) for anonymous requests */
     viewerHasLikedByPostId: viewerId === null ? null : viewerLikes(prisma, viewerId),
   };

@@ -1,4 +1,5 @@
 import type { DomainModule } from '../core/module';
+import { postCreated } from './events';
 import { postLoaders } from './loaders';
 import { postResolvers } from './resolvers';
 
@@ -7,4 +8,6 @@ export const postsModule: DomainModule = {
   resolvers: postResolvers,
   loaders: postLoaders,
   nodes: { Post: (ctx, id) => ctx.loaders.postById.load(id) },
+  limits: { createPost: { setting: 'RATE_LIMIT_CREATE_POST', per: 'viewer' } },
+  events: { postCreated },
 };

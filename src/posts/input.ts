@@ -1,3 +1,4 @@
+import type { CreatePostInput, MediaInput } from '../generated/graphql';
 import { badUserInput } from '../core/errors';
 import { checkHttpUrl, checkIntRange, checkLength } from '../core/validate';
 
@@ -5,18 +6,6 @@ export const MAX_CAPTION = 2200;
 export const MAX_MEDIA = 10;
 export const MAX_ALT_TEXT = 1000;
 export const MAX_MEDIA_DIMENSION = 10_000;
-
-export interface MediaInput {
-  url: string;
-  altText?: string | null;
-  width?: number | null;
-  height?: number | null;
-}
-
-export interface CreatePostInput {
-  caption?: string | null;
-  media: readonly MediaInput[];
-}
 
 export interface MediaData {
   position: number;

@@ -1,5 +1,8 @@
 import type { Resolvers } from '../generated/graphql';
 import { toGlobalId } from '../core/global-id';
+import type { Post } from '../generated/prisma/client';
+import type { EventEnvelope } from '../realtime/event-scope';
+import { newPostsForViewer } from './subscriptions';
 import { postFetchedWith } from './fetched';
 import { createPost, deletePost, editPost, findPost } from './service';
 
@@ -11,6 +14,13 @@ export const postResolvers: Resolvers = {
     createPost: (_parent, { input }, ctx) => createPost(ctx, input),
     editPost: (_parent, { id, caption }, ctx) => editPost(ctx, id, caption),
     deletePost: (_parent, { id }, ctx) => deletePost(ctx, id),
+  },
+  Subscription: {
+    postCreated: {
+      subscribe: (_root, _args, ctx) => newPostsForViewer(ctx),
+      // the payload is loaded once per event, for all its subscribers, by the realtime hub
+      resolve: (envelope: EventEnvelope<Post>) => envelope.payload,
+    },
   },
   // comments and likedBy/viewerHasLiked are resolved by the comments and likes domains.
   Post: {

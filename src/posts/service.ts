@@ -3,7 +3,8 @@ import type { AppContext } from '../core/context';
 import { requireViewer } from '../core/viewer';
 import { forbidden, notFound } from '../core/errors';
 import { fromGlobalId, toGlobalId } from '../core/global-id';
-import { parseCaption, parseCreatePost, type CreatePostInput } from './input';
+import type { CreatePostInput } from '../generated/graphql';
+import { parseCaption, parseCreatePost } from './input';
 
 export async function findPost(ctx: AppContext, globalId: string): Promise<Post | null> {
   return ctx.loaders.postById.load(fromGlobalId('Post', globalId, 'id'));

@@ -1,17 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { PubSub as LocalFanOut } from 'graphql-subscriptions';
 import type { AppServices } from '../core/context';
-import type { Comment, Post } from '../generated/prisma/client';
 import type { Loaders } from '../core/context';
-import type { LoaderFactory } from '../core/module';
+import type { RealtimeEventType } from '../core/events';
+import type { EventDefinition, EventDefinitions, LoaderFactory } from '../core/module';
 import { EventEnvelope, EventScope } from './event-scope';
 import type { PubSub } from './pubsub';
-
-/** Local trigger names: one per post for comments, so a comment wakes only that post's subscribers. */
-export const TRIGGERS = {
-  postCreated: 'postCreated',
-  commentAdded: (postId: bigint) => `commentAdded:${postId}`,
-};
 
 /**
  * The fan-out coordinator of one server instance. It listens to the pub/sub once per event
@@ -36,6 +30,7 @@ export function createRealtimeHub(
   pubsub: PubSub,
   services: Pick<AppServices, 'prisma' | 'log' | 'policy'>,
   loaderFactory: LoaderFactory,
+  events: EventDefinitions,
 ): RealtimeHub {
   const triggers = new EventEmitter().setMaxListeners(0);
   const local = new LocalFanOut({ eventEmitter: triggers });
@@ -45,27 +40,29 @@ export function createRealtimeHub(
   triggers.on('newListener', (name) => isTrigger(name) && queueMicrotask(() => changes.emit('change')));
   triggers.on('removeListener', (name) => isTrigger(name) && changes.emit('change'));
 
-  async function fanOut<T>(trigger: string, load: (loaders: Loaders) => Promise<T | null>): Promise<void> {
+  async function fanOut(trigger: string, load: (loaders: Loaders) => Promise<object | null>): Promise<void> {
     if (triggers.listenerCount(trigger) === 0) return; // nobody here: not even the payload is read
     const scope = new EventScope(services.prisma, loaderFactory, services.policy);
     const payload = await load(scope.shared);
     if (payload !== null) await local.publish(trigger, new EventEnvelope(scope, payload));
   }
-  const deliver = <T>(trigger: string, load: (loaders: Loaders) => Promise<T | null>) =>
+  const deliver = (trigger: string, load: (loaders: Loaders) => Promise<object | null>) =>
     void fanOut(trigger, load).catch((err: unknown) =>
       services.log.error({ err, trigger }, 'realtime delivery failed'),
     );
 
-  const unsubscribes = Promise.all([
-    pubsub.subscribe('postCreated', (event) =>
-      deliver<Post>(TRIGGERS.postCreated, (loaders) => loaders.postById.load(BigInt(event.postId))),
+  const unsubscribes = Promise.all(
+    Object.entries(events).map(([type, definition]) =>
+      pubsub.subscribe(type as RealtimeEventType, (message) => {
+        const { schema, trigger, load } = definition as EventDefinition;
+        const parsed = schema.safeParse(message);
+        // Whatever arrives on a Redis channel is untrusted input: only well-formed events pass.
+        if (!parsed.success) return services.log.warn({ type }, 'malformed realtime event dropped');
+        const event = { ...parsed.data, type } as never;
+        deliver(trigger(event), (loaders) => load(loaders, event));
+      }),
     ),
-    pubsub.subscribe('commentAdded', (event) =>
-      deliver<Comment>(TRIGGERS.commentAdded(BigInt(event.postId)), (loaders) =>
-        loaders.commentById.load(BigInt(event.commentId)),
-      ),
-    ),
-  ]);
+  );
   // Not awaited in close(): with Redis down at start-up, SUBSCRIBE waits for its return.
   let stopListening: (() => void)[] = [];
   unsubscribes.then(

@@ -1,6 +1,7 @@
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { reportRedisOutages } from '../core/redis-outages';
 
 /**
  * Redis pub/sub through graphql-redis-subscriptions, on two ioredis connections tuned for an
@@ -13,8 +14,20 @@ export function createRedisEngine(url: string, log: Logger) {
   const publisher = new Redis(url, { maxRetriesPerRequest: 0 });
   // SUBSCRIBE must survive an outage (even one at start-up): it waits for the connection.
   const subscriber = new Redis(url, { maxRetriesPerRequest: null, autoResubscribe: true });
-  reportOutages(publisher, 'publisher', log);
-  reportOutages(subscriber, 'subscriber', log);
+  for (const [client, role] of [
+    [publisher, 'publisher'],
+    [subscriber, 'subscriber'],
+  ] as const) {
+    reportRedisOutages(
+      client,
+      log,
+      { role },
+      {
+        whileDown: 'realtime events are not shared until it is back',
+        back: 'realtime events resume',
+      },
+    );
+  }
   return {
     engine: new RedisPubSub({ publisher, subscriber }),
     async close() {
@@ -23,17 +36,4 @@ export function createRedisEngine(url: string, log: Logger) {
       subscriber.disconnect();
     },
   };
-}
-
-/** One log line when Redis goes away and one when it is back, not one per retry. */
-function reportOutages(client: Redis, role: string, log: Logger): void {
-  let down = false;
-  client.on('error', (err: Error) => {
-    if (!down) log.error({ err, role }, 'redis unavailable: realtime events are not shared until it is back');
-    down = true;
-  });
-  client.on('ready', () => {
-    if (down) log.info({ role }, 'redis reachable again: realtime events resume');
-    down = false;
-  });
 }

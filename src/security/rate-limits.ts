@@ -8,21 +8,29 @@ import {
 } from 'rate-limiter-flexible';
 import type { Config, RateLimit } from '../config';
 import { rateLimited } from '../core/errors';
+import { reportRedisOutages } from '../core/redis-outages';
 
-/** The per-user (or, for signUp, per-address) limits, one per limited mutation. */
-export const ACTION_LIMITS = {
-  signUp: 'RATE_LIMIT_SIGN_UP',
-  createPost: 'RATE_LIMIT_CREATE_POST',
-  addComment: 'RATE_LIMIT_ADD_COMMENT',
-  likePost: 'RATE_LIMIT_LIKE_POST',
-  follow: 'RATE_LIMIT_FOLLOW',
-} as const satisfies Record<string, keyof Config>;
+/** A setting of Config that holds a rate limit. */
+export type RateLimitSetting = Exclude<
+  { [K in keyof Config]: Config[K] extends RateLimit | null ? K : never }[keyof Config],
+  undefined
+>;
 
-export type LimitedAction = keyof typeof ACTION_LIMITS;
+/**
+ * A mutation that spends a budget on every call: the setting that sizes it, and whom it is
+ * counted against (the viewer, or the client address for mutations made before having one).
+ */
+export interface LimitedAction {
+  setting: RateLimitSetting;
+  per: 'viewer' | 'address';
+}
+
+/** Limited mutations by name, as the domains declare them. */
+export type LimitedActions = Readonly<Record<string, LimitedAction>>;
 
 export interface RateLimits {
   /** Spends one attempt of `action` for `key`; RATE_LIMITED when none is left in the window. */
-  consume(action: LimitedAction, key: string): Promise<void>;
+  consume(action: string, key: string): Promise<void>;
   /** Failed-login throttling: see LoginAttempt. */
   beginLogin(clientAddress: string): Promise<LoginAttempt>;
   close(): Promise<void>;
@@ -47,7 +55,11 @@ type Limiter = RateLimiterAbstract | null;
  * counts against the same budget. Should Redis be unreachable, each instance falls back to its
  * own in-memory count (rate-limiter-flexible's insurance limiter) rather than failing requests.
  */
-export async function createRateLimits(config: Config, log: Logger): Promise<RateLimits> {
+export async function createRateLimits(
+  config: Config,
+  log: Logger,
+  limited: LimitedActions,
+): Promise<RateLimits> {
   const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, log) : null;
   const limiter = (name: string, limit: RateLimit | null): Limiter => {
     if (!limit) return null;
@@ -65,14 +77,14 @@ export async function createRateLimits(config: Config, log: Logger): Promise<Rat
     });
   };
 
-  const actions = Object.fromEntries(
-    Object.entries(ACTION_LIMITS).map(([action, setting]) => [action, limiter(action, config[setting])]),
-  ) as Record<LimitedAction, Limiter>;
+  const actions = new Map(
+    Object.entries(limited).map(([action, { setting }]) => [action, limiter(action, config[setting])]),
+  );
   const byAddress = limiter('login-address', config.RATE_LIMIT_LOGIN_ADDRESS);
   const byAccount = limiter('login-account', config.RATE_LIMIT_LOGIN_ACCOUNT);
 
   return {
-    consume: (action, key) => spend(actions[action], key),
+    consume: (action, key) => spend(actions.get(action) ?? null, key),
     async beginLogin(clientAddress) {
       await spend(byAddress, clientAddress);
       let account: string | null = null;
@@ -115,15 +127,15 @@ async function connectRedis(url: string, log: Logger): Promise<Redis> {
     maxRetriesPerRequest: 0,
     commandTimeout: 1_000,
   });
-  let down = false;
-  redis.on('error', (err: Error) => {
-    if (!down) log.error({ err }, 'redis unavailable: rate limits are counted per instance until it is back');
-    down = true;
-  });
-  redis.on('ready', () => {
-    if (down) log.info('redis reachable again: rate limits are shared again');
-    down = false;
-  });
+  reportRedisOutages(
+    redis,
+    log,
+    {},
+    {
+      whileDown: 'rate limits are counted per instance until it is back',
+      back: 'rate limits are shared again',
+    },
+  );
   // Start counting in Redis from the first request when it is there; never block start-up.
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 2_000);

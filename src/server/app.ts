@@ -13,6 +13,7 @@ import express from 'express';
 import type { AppContext, AppServices } from '../core/context';
 import { PUBLIC_CONTENT, type ReadPolicy } from '../core/visibility';
 import { buildSchema } from '../graphql/schema';
+import { limitedActions } from '../modules';
 import { formatError } from '../graphql/format-error';
 import { loggingPlugin, noStorePlugin } from './plugins';
 import { contextFor, requestIdFrom } from './request-context';
@@ -25,6 +26,7 @@ import { createRateLimits } from '../security/rate-limits';
 import { operationGuardPlugin } from './operation-guard';
 import { handleTransportErrors } from './transport-errors';
 import type { RealtimeHub } from '../realtime/hub';
+import { withTimeout } from '../core/timeout';
 
 export interface AppOptions extends Omit<AppServices, 'events' | 'limits' | 'policy'> {
   /** who may see what; all content is public unless told otherwise (tests hide chosen rows) */
@@ -54,11 +56,11 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
     log: options.log,
     passwords: options.passwords,
     events: pubsub,
-    limits: await createRateLimits(config, log),
+    limits: await createRateLimits(config, log, limitedActions),
     policy: options.policy ?? PUBLIC_CONTENT,
   };
   // Text checks outermost: a refused string spends no rate-limit budget.
-  const schema = withTextChecks(withRateLimits(buildSchema()));
+  const schema = withTextChecks(withRateLimits(buildSchema(), limitedActions));
   const app = express();
   app.disable('x-powered-by');
   // Decides req.ip, the client address that per-address limits count (see TRUST_PROXY).
@@ -158,18 +160,4 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
         await services.limits.close();
       })()),
   };
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

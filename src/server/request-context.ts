@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { authenticate } from '../auth/sessions';
-import { bearerToken } from '../auth/tokens';
+import { viewerOf } from '../auth/sessions';
 import type { AppContext, AppServices } from '../core/context';
 import { visibilityFor } from '../core/visibility';
 import { createContext, createLoaders } from './context';
@@ -17,7 +16,7 @@ export function requestIdFrom(header: unknown): string {
 
 // On the context itself (Apollo hands resolvers a shallow copy, which keeps symbol keys).
 const PENDING_TOKEN = Symbol('pendingToken');
-type PendingContext = AppContext & { [PENDING_TOKEN]?: string };
+type PendingContext = AppContext & { [PENDING_TOKEN]?: unknown };
 
 /**
  * Builds the context of one HTTP operation: anonymous until `authenticateRequest` has checked
@@ -30,8 +29,7 @@ export function contextFor(
 ): AppContext {
   const log = services.log.child({ requestId: request.requestId });
   const ctx: PendingContext = createContext(services, { ...request, viewer: null, log });
-  const token = bearerToken(request.authorization);
-  if (token !== null) ctx[PENDING_TOKEN] = token;
+  ctx[PENDING_TOKEN] = request.authorization;
   return ctx;
 }
 
@@ -41,11 +39,11 @@ export function contextFor(
  * than silently downgrading to anonymous, so a client learns at once that it must log in again.
  */
 export async function authenticateRequest(ctx: PendingContext): Promise<void> {
-  const token = ctx[PENDING_TOKEN];
-  if (token === undefined) return;
+  const authorization = ctx[PENDING_TOKEN];
   delete ctx[PENDING_TOKEN];
-  const viewer = token === 'malformed' ? null : await authenticateOr503(ctx, token);
-  if (!viewer) {
+  const viewer = await viewerOr503(ctx, authorization);
+  if (viewer === 'anonymous') return;
+  if (viewer === 'refused') {
     throw new GraphQLError('Invalid or expired token.', {
       extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
     });
@@ -56,9 +54,9 @@ export async function authenticateRequest(ctx: PendingContext): Promise<void> {
 }
 
 /** A database outage while checking the token is the server's problem: HTTP 503, not 500. */
-async function authenticateOr503(ctx: AppContext, token: string) {
+async function viewerOr503(ctx: AppContext, authorization: unknown) {
   try {
-    return await authenticate(ctx.prisma, token);
+    return await viewerOf(ctx.prisma, authorization);
   } catch (error) {
     throw isDatabaseUnavailable(error) ? serviceUnavailable(error) : error;
   }

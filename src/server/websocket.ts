@@ -5,10 +5,10 @@ import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { authenticate } from '../auth/sessions';
-import { bearerToken } from '../auth/tokens';
+import { viewerOf } from '../auth/sessions';
 import type { Config } from '../config';
 import type { AppContext, AppServices, Viewer } from '../core/context';
+import { eventDefinitions } from '../modules';
 import { createContext, createLoaders, LOADER_SCOPE } from './context';
 import { isDatabaseUnavailable } from '../db/errors';
 import { SocketsPerUser } from './sockets-per-user';
@@ -43,7 +43,8 @@ export function attachWebSocketServer(
   pubsub: PubSub,
 ) {
   const { config } = services;
-  const realtime = createRealtimeHub(pubsub, services, { create: createLoaders, scope: LOADER_SCOPE });
+  const loaders = { create: createLoaders, scope: LOADER_SCOPE };
+  const realtime = createRealtimeHub(pubsub, services, loaders, eventDefinitions);
   // A message over the cap closes the socket with 1009 (ws); the default would be 100 MiB.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.WS_MAX_PAYLOAD_BYTES });
   const sockets = new SocketsPerUser(config.WS_MAX_SOCKETS_PER_USER);
@@ -129,14 +130,9 @@ async function authenticateSocket(
   sockets: SocketsPerUser,
 ): Promise<boolean> {
   const payload = ctx.connectionParams ?? {};
-  const token = bearerToken(payload.authorization ?? payload.Authorization);
-  if (token === null) {
-    ctx.extra.viewer = null;
-    return true;
-  }
-  let viewer: Viewer | null = null;
+  let viewer: Viewer | 'anonymous' | 'refused';
   try {
-    if (token !== 'malformed') viewer = await authenticate(services.prisma, token);
+    viewer = await viewerOf(services.prisma, payload.authorization ?? payload.Authorization);
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error;
     // Not the client's fault and not worth a 4500 with the driver's message: try again later.
@@ -144,7 +140,11 @@ async function authenticateSocket(
     ctx.extra.socket.close(TRY_AGAIN_LATER, 'Service unavailable');
     return false;
   }
-  if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
+  if (viewer === 'anonymous') {
+    ctx.extra.viewer = null;
+    return true;
+  }
+  if (viewer === 'refused') return false; // graphql-ws closes with 4403 Forbidden
   // The client may have gone while its token was checked: nothing to count or acknowledge.
   if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
   if (!sockets.tryOpen(viewer.id, ctx.extra.socket)) {

@@ -1,13 +1,8 @@
+import type { UpdateProfileInput } from '../generated/graphql';
 import type { AppContext } from '../core/context';
 import { requireViewer } from '../core/viewer';
 import { checkHttpUrl, checkLength, longerThan } from '../core/validate';
 import { USER_SELECT, userColumns, type UserModel } from './columns';
-
-export interface UpdateProfileInput {
-  displayName?: string | null;
-  bio?: string | null;
-  avatarUrl?: string | null;
-}
 
 /** Fields left out or null keep their value; an empty avatarUrl removes the avatar. */
 export async function updateProfile(ctx: AppContext, input: UpdateProfileInput): Promise<UserModel> {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { buildSchema } from '../../src/graphql/schema';
+import { limitedActions } from '../../src/modules';
 import { withRateLimits } from '../../src/security/limited-mutations';
 import { closeAllSockets } from '../realtime/support';
 import { startTestApp, type TestApp } from '../support/app';
@@ -24,7 +25,7 @@ import { Sockets } from './ws';
  * Each target has a property per transport, and APQ envelopes one of their own, so that a
  * failure of one (fast-check stops a property at its first) does not hide another's.
  */
-const schema = withRateLimits(buildSchema());
+const schema = withRateLimits(buildSchema(), limitedActions);
 const targets = fuzzTargets(schema);
 const settings = fuzzSettings();
 
