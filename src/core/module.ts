@@ -49,6 +49,8 @@ export const domainLoaders = <L extends object>(
  */
 export interface DomainModule {
   name: string;
+  /** its part of the schema (SDL; types it shares with other domains are merged by name) */
+  typeDefs: string;
   resolvers: Resolvers;
   loaders?: DomainLoaders;
   /** the Node types it owns: how `node(id:)` loads one, through the same loaders as its fields */

@@ -1,10 +1,12 @@
 import type { DomainModule } from '../core/module';
+import { sdlIn } from '../core/sdl';
 import { postCreated } from './events';
 import { postLoaders } from './loaders';
 import { postResolvers } from './resolvers';
 
 export const postsModule: DomainModule = {
   name: 'posts',
+  typeDefs: sdlIn(__dirname),
   resolvers: postResolvers,
   loaders: postLoaders,
   nodes: { Post: (ctx, id) => ctx.loaders.postById.load(id) },
