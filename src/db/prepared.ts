@@ -12,7 +12,7 @@ const TRANSACTION_CONTROL = /^\s*(BEGIN|START|COMMIT|END|ROLLBACK|SAVEPOINT|RELE
  * Without a name, every statement is parsed, analysed and planned again on each run. Named, it
  * is parsed once per connection, and after five runs PostgreSQL may keep a generic plan
  * (plan_cache_mode): PostgreSQL's CPU per feed request fell from 2.1 to about 1.2 ms, and went
- * back to 2.2-2.5 ms with plan_cache_mode=force_custom_plan (bench/, 2026-11-30).
+ * back to 2.2-2.5 ms with plan_cache_mode=force_custom_plan (measured with bench/).
  *
  * node-postgres keeps a connection's prepared statements for the connection's life and cannot
  * drop one, so their number must stay bounded: statements whose text varies with a list's

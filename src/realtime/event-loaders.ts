@@ -5,10 +5,12 @@ import { bigintArray } from '../core/sql';
 import type { Loaders } from '../core/context';
 
 /** The request loaders whose answers depend on the viewer, as the cross-viewer windows replace them. */
-export type ViewerLoaders = Pick<
-  Loaders,
-  'viewerHasLikedByPostId' | 'viewerFollowsByUserId' | 'followsViewerByUserId'
->;
+export const VIEWER_WINDOWS = [
+  'viewerHasLikedByPostId',
+  'viewerFollowsByUserId',
+  'followsViewerByUserId',
+] as const;
+export type ViewerLoaders = Pick<Loaders, (typeof VIEWER_WINDOWS)[number]>;
 
 /** (a, b): (follower, followee) for follows, (user, post) for likes. */
 export type Pair = readonly [bigint, bigint];

@@ -1,12 +1,15 @@
 import DataLoader from 'dataloader';
 import type { ExecutionResult } from 'graphql';
-import type { Viewer } from '../core/context';
+import type { Loaders, Viewer, ViewerSlot } from '../core/context';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { ViewerSlot } from '../core/context';
-import type { Loaders } from '../core/context';
 import type { LoaderFactory } from '../core/module';
 import type { ReadPolicy } from '../core/visibility';
-import { createCrossViewerLoaders, viewerLoaders, type CrossViewerLoaders } from './event-loaders';
+import {
+  createCrossViewerLoaders,
+  VIEWER_WINDOWS,
+  viewerLoaders,
+  type CrossViewerLoaders,
+} from './event-loaders';
 
 /** One execution of a document for all the subscribers of an event (see realtime/execute.ts). */
 export interface SharedResult {
@@ -95,11 +98,28 @@ export class EventScope {
     let loaders = this.byViewer.get(viewer.id);
     if (!loaders) {
       loaders = this.shareable
-        ? { ...this.shared, ...viewerLoaders(this.cross, viewer.id) }
+        ? { ...this.shared, ...this.withoutWindow(viewer.id), ...viewerLoaders(this.cross, viewer.id) }
         : this.loaderFactory.create(this.prisma, viewer.id, this.policy);
       this.byViewer.set(viewer.id, loaders);
     }
     return loaders;
+  }
+
+  /**
+   * The viewer-scoped loaders no cross-viewer window replaces (a domain's new one, say): the
+   * viewer's own, so a subscriber never reads another's (or the anonymous) answers; they just
+   * batch per subscriber until a window is written for them.
+   */
+  private withoutWindow(viewerId: bigint): Partial<Loaders> {
+    const names = Object.entries(this.loaderFactory.scope)
+      .filter(([name, scope]) => scope === 'viewer' && !(VIEWER_WINDOWS as readonly string[]).includes(name))
+      .map(([name]) => name);
+    if (names.length === 0) return {};
+    const own = this.loaderFactory.create(this.prisma, viewerId, this.policy) as unknown as Record<
+      string,
+      unknown
+    >;
+    return Object.fromEntries(names.map((name) => [name, own[name]]));
   }
 
   /** False once the viewer's session was revoked or expired (anonymous has none to lose). */

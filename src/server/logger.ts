@@ -7,7 +7,7 @@ import type { Config } from '../config';
  * Lines are written synchronously. pino's default asynchronous writes go through libuv's
  * thread pool, where they queue behind argon2 hashes (each holds a pool thread for tens of
  * milliseconds), and the flush pino runs on exit can then write the last lines ahead of one
- * still queued: the shutdown log came out of order in CI ("server stopped" after "stopped").
+ * still queued, putting the shutdown log out of order.
  */
 export function createLogger(
   config: Pick<Config, 'LOG_LEVEL'>,

@@ -35,3 +35,16 @@ it('builds nothing that outlives the event', () => {
     new EventScope(prisma, factory, PUBLIC_CONTENT).shared.postById,
   );
 });
+
+it('gives each viewer its own copy of a viewer-scoped loader that no cross-viewer window replaces', () => {
+  const withNewLoader = {
+    create: (db: PrismaClient, viewerId: bigint | null, policy: typeof PUBLIC_CONTENT) =>
+      ({ ...createLoaders(db, viewerId, policy), viewerHasSomething: { viewerId } }) as ReturnType<
+        typeof createLoaders
+      >,
+    scope: { ...LOADER_SCOPE, viewerHasSomething: 'viewer' as const },
+  };
+  const scope = new EventScope(prisma, withNewLoader, PUBLIC_CONTENT);
+  expect(loader(scope.loadersFor(viewer(1n)), 'viewerHasSomething')).toEqual({ viewerId: 1n });
+  expect(loader(scope.loadersFor(viewer(2n)), 'viewerHasSomething')).toEqual({ viewerId: 2n });
+});
