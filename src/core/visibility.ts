@@ -42,8 +42,6 @@ export const viewerSql = (viewerId: bigint | null): ViewerSql =>
 
 /** What a statement needs to apply the policy for one viewer. */
 export interface Visibility {
-  readonly policy: ReadPolicy;
-  readonly viewer: ViewerSql;
   user(alias: string): Prisma.Sql;
   post(alias: string): Prisma.Sql;
   comment(alias: string): Prisma.Sql;
@@ -54,17 +52,22 @@ export interface Visibility {
   userWithId(idColumn: string): Prisma.Sql;
 }
 
+/** Everything visible to everyone: one object for every request, nothing built per request. */
+const EVERYTHING: Visibility = {
+  user: () => TRUE,
+  post: () => TRUE,
+  comment: () => TRUE,
+  userWithId: () => TRUE,
+};
+
 export function visibilityFor(policy: ReadPolicy, viewerId: bigint | null): Visibility {
+  if (policy.everythingVisible) return EVERYTHING;
   const viewer = viewerSql(viewerId);
   return {
-    policy,
-    viewer,
     user: (alias) => policy.user(viewer, alias),
     post: (alias) => policy.post(viewer, alias),
     comment: (alias) => policy.comment(viewer, alias),
     userWithId: (idColumn) =>
-      policy.everythingVisible
-        ? TRUE
-        : Prisma.sql`EXISTS (SELECT 1 FROM users vu WHERE vu.id = ${Prisma.raw(idColumn)} AND ${policy.user(viewer, 'vu')})`,
+      Prisma.sql`EXISTS (SELECT 1 FROM users vu WHERE vu.id = ${Prisma.raw(idColumn)} AND ${policy.user(viewer, 'vu')})`,
   };
 }

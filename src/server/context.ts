@@ -10,9 +10,14 @@ import { modules } from '../modules';
  * viewer) from each domain's factory. Viewer-dependent loaders are built for this viewer only,
  * so one viewer's flags can never be served to another.
  */
-export function createLoaders(prisma: PrismaClient, viewerId: bigint | null, policy: ReadPolicy): Loaders {
+export function createLoaders(
+  prisma: PrismaClient,
+  viewerId: bigint | null,
+  policy: ReadPolicy,
+  visible = visibilityFor(policy, viewerId),
+): Loaders {
   const loaders = {} as Loaders;
-  const deps = { prisma, viewerId, visible: visibilityFor(policy, viewerId), loaders };
+  const deps = { prisma, viewerId, visible, loaders };
   for (const module of modules) Object.assign(loaders, module.loaders?.create(deps));
   return loaders;
 }
@@ -27,6 +32,8 @@ export function createContext(
   services: AppServices,
   request: { requestId: string; viewer: Viewer | null; clientAddress: string; log?: Logger },
 ): AppContext {
+  const viewerId = request.viewer?.id ?? null;
+  const visible = visibilityFor(services.policy, viewerId);
   return {
     ...services,
     log: request.log ?? services.log,
@@ -34,7 +41,7 @@ export function createContext(
     viewer: request.viewer,
     clientAddress: request.clientAddress,
     signedIn: null,
-    loaders: createLoaders(services.prisma, request.viewer?.id ?? null, services.policy),
-    visible: visibilityFor(services.policy, request.viewer?.id ?? null),
+    loaders: createLoaders(services.prisma, viewerId, services.policy, visible),
+    visible,
   };
 }

@@ -49,8 +49,8 @@ export async function authenticateRequest(ctx: PendingContext): Promise<void> {
     });
   }
   ctx.viewer = viewer;
-  ctx.loaders = createLoaders(ctx.prisma, viewer.id, ctx.policy);
   ctx.visible = visibilityFor(ctx.policy, viewer.id);
+  ctx.loaders = createLoaders(ctx.prisma, viewer.id, ctx.policy, ctx.visible);
 }
 
 /** A database outage while checking the token is the server's problem: HTTP 503, not 500. */
