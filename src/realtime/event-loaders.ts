@@ -42,23 +42,18 @@ function pairLoader<T>(fetch: (as: bigint[], bs: bigint[]) => Promise<{ a: bigin
 export function createCrossViewerLoaders(prisma: PrismaClient, policy: ReadPolicy) {
   // The viewers of a batch travel as ids, anonymous as 0 (no user has it).
   const viewer = Prisma.sql`NULLIF(pair.a, 0)`;
+  /** key: (viewer or 0, row id); true when the read policy lets the viewer see the row */
+  const sees = (table: 'posts' | 'comments', condition: Prisma.Sql) =>
+    pairLoader<true>(
+      (viewers, ids) => prisma.$queryRaw`
+        SELECT pair.a AS a, pair.b AS b, true AS value
+        FROM unnest(${bigintArray(viewers)}, ${bigintArray(ids)}) AS pair(a, b)
+        JOIN ${Prisma.raw(table)} t ON t.id = pair.b
+        WHERE ${condition}`,
+    );
   return {
-    /** key: (viewer or 0, post); true when the read policy lets the viewer see the post */
-    seesPost: pairLoader<true>(
-      (viewers, posts) => prisma.$queryRaw`
-        SELECT pair.a AS a, pair.b AS b, true AS value
-        FROM unnest(${bigintArray(viewers)}, ${bigintArray(posts)}) AS pair(a, b)
-        JOIN posts p ON p.id = pair.b
-        WHERE ${policy.post(viewer, 'p')}`,
-    ),
-    /** key: (viewer or 0, comment); true when the read policy lets the viewer see the comment */
-    seesComment: pairLoader<true>(
-      (viewers, comments) => prisma.$queryRaw`
-        SELECT pair.a AS a, pair.b AS b, true AS value
-        FROM unnest(${bigintArray(viewers)}, ${bigintArray(comments)}) AS pair(a, b)
-        JOIN comments c ON c.id = pair.b
-        WHERE ${policy.comment(viewer, 'c')}`,
-    ),
+    seesPost: sees('posts', policy.post(viewer, 't')),
+    seesComment: sees('comments', policy.comment(viewer, 't')),
     /** key: (follower, followee); when the follow began, or null */
     followedAt: pairLoader<Date>(
       (followers, followees) => prisma.$queryRaw`
