@@ -1,4 +1,5 @@
 import { Prisma, type User } from '../generated/prisma/client';
+import { rowMapping } from '../core/columns';
 
 /**
  * A user as the API resolves it: every column but the credentials. The email and the password
@@ -21,7 +22,8 @@ const USER_COLUMNS = {
   followingCount: 'following_count',
 } as const satisfies Record<keyof UserModel, string>;
 
-const USER_FIELDS = Object.keys(USER_COLUMNS) as (keyof UserModel)[];
+const USER_ROW = rowMapping<UserModel>(USER_COLUMNS);
+const USER_FIELDS = USER_ROW.fields;
 
 /** Prisma's `select` of a UserModel. */
 export const USER_SELECT = Object.fromEntries(USER_FIELDS.map((field) => [field, true])) as Record<
@@ -33,20 +35,12 @@ export const USER_SELECT = Object.fromEntries(USER_FIELDS.map((field) => [field,
  * Every column of a UserModel under its Prisma field name, for raw SQL that returns whole users
  * (connections that join users in the same statement instead of a second round trip). With a
  * `prefix`, the columns are named `<prefix><field>`, to share a row with another table's
- * columns; `userFromRow` takes them back out. Keep in step with the User model: the follows
- * and search tests read every field back.
+ * columns; `userFromRow` takes them back out.
  */
-export const userColumns = (alias: string, prefix = ''): Prisma.Sql =>
-  cached(`columns ${alias} ${prefix}`, () =>
-    USER_FIELDS.map((field) => `${alias}.${USER_COLUMNS[field]} AS "${prefix}${field}"`).join(', '),
-  );
+export const userColumns = (alias: string, prefix = ''): Prisma.Sql => USER_ROW.columns(alias, prefix);
 
 /** The user carried by a row selected with `userColumns(alias, prefix)` (prefix '' for a User). */
-export function userFromRow(row: Record<string, unknown>, prefix = ''): UserModel {
-  const user: Record<string, unknown> = {};
-  for (const field of USER_FIELDS) user[field] = row[prefix + field];
-  return user as UserModel;
-}
+export const userFromRow = (row: object, prefix = ''): UserModel => USER_ROW.fromRow(row, prefix);
 
 /**
  * A whole user as one JSON value, for rows that carry a list of users' rows in one column
