@@ -27,6 +27,14 @@ module.exports = {
       to: { path: [TOP, DOMAINS] },
     },
     {
+      name: 'core-imports-bottom-services',
+      severity: 'error',
+      comment:
+        'core (errors, ids, pagination, context and service types) is the floor: only config is below it.',
+      from: { path: '^src/core/' },
+      to: { path: '^src/(db|security|realtime)/' },
+    },
+    {
       name: 'domain-imports-top',
       severity: 'error',
       comment: 'A domain is assembled by the top layer; it never imports the assembly.',

@@ -1,5 +1,5 @@
 import type { DomainModule, EventDefinitions } from './core/module';
-import type { LimitedActions } from './security/rate-limits';
+import type { LimitedActions } from './core/services';
 import { authModule } from './auth';
 import { commentsModule } from './comments';
 import { feedModule } from './feed';

@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { PasswordHasher } from '../security/passwords';
 import type { EventPublisher } from './events';
 import type { ReadPolicy, Visibility } from './visibility';
-import type { RateLimits } from '../security/rate-limits';
+import type { PasswordHashing, RateLimits } from './services';
 
 /**
  * Every DataLoader of a request. Empty here: each domain adds its own loaders to it (TypeScript
@@ -25,7 +24,7 @@ export interface AppServices {
   config: Config;
   prisma: PrismaClient;
   log: Logger;
-  passwords: PasswordHasher;
+  passwords: PasswordHashing;
   /** announces new posts and comments to subscribers, after the write has committed */
   events: EventPublisher;
   /** abuse limits (login throttling, per-user mutation budgets), shared across instances */

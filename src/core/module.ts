@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { EventOf, RealtimeEvents, RealtimeEventType } from './events';
 import type { NodeType } from './global-id';
 import type { ReadPolicy, Visibility } from './visibility';
-import type { LimitedActions } from '../security/rate-limits';
+import type { LimitedActions } from './services';
 
 /**
  * Whether the subscribers of one event may share a loader ('event': its answers are the same

@@ -1,6 +1,6 @@
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { AppContext } from '../core/context';
-import type { LimitedActions } from './rate-limits';
+import type { LimitedActions } from '../core/services';
 
 /**
  * Puts the budgets the domains declare (DomainModule.limits) in front of their mutations, in
