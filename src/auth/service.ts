@@ -7,7 +7,7 @@ import { badUserInput, unauthenticated } from '../core/errors';
 import { checkLength, longerThan } from '../core/validate';
 import { userFromRow } from '../users/columns';
 import { openSession, revokeSession } from './sessions';
-import type { AuthPayloadModel } from './types';
+import type { AuthPayloadModel } from './models';
 import { requireViewer } from '../core/viewer';
 
 export const USERNAME_PATTERN = /^[a-z0-9_.]{3,30}$/;

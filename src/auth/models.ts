@@ -1,3 +1,4 @@
+// The values this domain's GraphQL types resolve from (codegen's mappers: see codegen.ts).
 import type { UserModel } from '../users/columns';
 
 export interface AuthPayloadModel {
