@@ -3,7 +3,7 @@ import type { UserModel } from '../users/columns';
 import type { Connection } from '../core/connection';
 import { fetchedWith } from '../core/fetched-with';
 
-/** What a post row may carry from the statement that fetched it (see shared/fetched-with.ts). */
+/** What a post row may carry from the statement that fetched it (see core/fetched-with.ts). */
 export interface PostFetchedWith {
   author: UserModel;
   media: Media[];

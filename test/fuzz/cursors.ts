@@ -2,7 +2,7 @@ import fc from 'fast-check';
 
 /**
  * Forged pagination cursors. A cursor is base64url JSON `[keysetName, ...sortKeyValues]`
- * (Keyset.cursorOf in src/shared/connection.ts). The templates are real cursors harvested from
+ * (Keyset.cursorOf in src/core/connection.ts). The templates are real cursors harvested from
  * every connection of the schema (see harvest.ts), so each keyset's name and arity are known
  * without listing them here; each component is then replaced by one out of its range.
  */

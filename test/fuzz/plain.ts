@@ -74,5 +74,5 @@ export function plainScalar(type: GraphQLNamedInputType, name: string, pools: Po
   return fc.oneof(values, fc.stringMatching(/^[a-z][a-z0-9_]{7,20}$/));
 }
 
-/** "Post" for a Post's global ID (base64url "<Type>:<id>", src/shared/global-id.ts). */
+/** "Post" for a Post's global ID (base64url "<Type>:<id>", src/core/global-id.ts). */
 export const typeOfGlobalId = (id: string): string => Buffer.from(id, 'base64url').toString().split(':')[0]!;
