@@ -104,6 +104,7 @@ export const envSchema = z
     MAX_TOKENS: int(100, 100_000).default(1000),
     MAX_COST: int(100, 10_000_000).default(10_000),
     HTTP_MAX_BODY_BYTES: int(1024, 16 * 1024 * 1024).default(100 * 1024),
+    GRAPHQL_EXECUTOR: z.enum(['compiled', 'graphql-js']).default('compiled'),
     TRUST_PROXY: trustProxy.default(false),
 
     // Abuse limits: "<attempts>/<window>" (window in s, m, h or d), or "off"

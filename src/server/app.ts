@@ -9,7 +9,9 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import cors from 'cors';
+import type { GraphQLSchema } from 'graphql';
 import express from 'express';
+import type { Config } from '../config';
 import type { AppContext, AppServices } from '../core/context';
 import { PUBLIC_CONTENT, type ReadPolicy } from '../core/visibility';
 import { buildSchema } from '../graphql/schema';
@@ -27,6 +29,7 @@ import { operationGuardPlugin } from './operation-guard';
 import { handleTransportErrors } from './transport-errors';
 import type { RealtimeHub } from '../realtime/hub';
 import { withTimeout } from '../core/timeout';
+import { compiledExecutorGateway } from './compiled-executor';
 
 export interface AppOptions extends Omit<AppServices, 'events' | 'limits' | 'policy'> {
   /** who may see what; all content is public unless told otherwise (tests hide chosen rows) */
@@ -46,6 +49,11 @@ export interface RunningApp {
 }
 
 const READY_TIMEOUT_MS = 2_000;
+
+/** The schema as it is (graphql-js executes), or behind the compiled executor's gateway. */
+function executionOf(schema: GraphQLSchema, config: Pick<Config, 'GRAPHQL_EXECUTOR'>) {
+  return config.GRAPHQL_EXECUTOR === 'compiled' ? { gateway: compiledExecutorGateway(schema) } : { schema };
+}
 
 export async function startApp(options: AppOptions, port: number, host = '0.0.0.0'): Promise<RunningApp> {
   const { config, log } = options;
@@ -73,7 +81,7 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
   const websocket = attachWebSocketServer(server, schema, services, pubsub);
 
   const apollo = new ApolloServer<AppContext>({
-    schema,
+    ...executionOf(schema, config),
     formatError,
     validationRules: validationRules(config),
     // Counted by graphql-js's lexer: an over-long document is refused before it is even parsed

@@ -6,6 +6,7 @@ import { startApp, type RunningApp } from '../../src/server/app';
 import { createLogger } from '../../src/server/logger';
 import { createTestDatabase, type TestDatabase } from './database';
 import { TEST_LIMITS } from './env';
+import { comparingExecutors, isRead, postToBoth } from './compare-executors';
 
 export interface GraphQLErrorBody {
   message: string;
@@ -76,18 +77,44 @@ export async function startTestApp(
     0,
     '127.0.0.1',
   );
+  const twin = comparingExecutors ? await startTwin(config, db, policy) : null;
   return {
     db,
     app,
     config,
     passwords,
     url: app.url,
-    gql: (query, variables, options) => postGraphQL(app.url, query, variables, options),
+    gql: (query, variables, options) =>
+      twin && isRead(query)
+        ? postToBoth(postGraphQL, { app: app.url, twin: twin.url }, db.statements, query, variables, options)
+        : postGraphQL(app.url, query, variables, options),
     async stop() {
       await app.stop();
+      await twin?.stop();
       if (!sharedDb) await db.close();
     },
   };
+}
+
+/** The same app executing with graphql-js, silent, with rate-limit counters of its own. */
+function startTwin(config: Config, db: TestDatabase, policy: ReadPolicy | undefined): Promise<RunningApp> {
+  const twinConfig: Config = {
+    ...config,
+    GRAPHQL_EXECUTOR: 'graphql-js',
+    RATE_LIMIT_KEY_PREFIX: `${config.RATE_LIMIT_KEY_PREFIX}-twin`,
+  };
+  return startApp(
+    {
+      config: twinConfig,
+      log: createLogger({ ...twinConfig, LOG_LEVEL: 'silent' }),
+      prisma: db.prisma,
+      passwords: PasswordHasher.fromConfig(twinConfig),
+      ping: db.ping,
+      policy,
+    },
+    0,
+    '127.0.0.1',
+  );
 }
 
 export async function postGraphQL<T>(
