@@ -42,7 +42,9 @@ export async function runProperty(fuzzer: Fuzzer, run: PropertyRun, settings: Fu
   });
   await inFlight.catch(() => undefined);
   run.budget.spent(Date.now() - started, run.runs, details.numRuns);
-  if (!details.failed) return;
+  // Out of time before a random case ran is no failure (fast-check reports it as one, with no
+  // counterexample): the sweep has run in full, and the budget only bounds the extra cases.
+  if (!details.failed || (details.interrupted && details.counterexample === null)) return;
   const where = `random case ${details.numRuns}, shrunk ${details.numShrinks} time(s)`;
   const replay = `FUZZ_SEED=${settings.seed} FUZZ_PATH=${details.counterexamplePath} npm run fuzz -- -t '${run.name}'`;
   throw failure(details, where, replay);
