@@ -37,7 +37,7 @@ export const PUBLIC_CONTENT: ReadPolicy = {
 };
 
 /** The viewer of one request as SQL. */
-export const viewerSql = (viewerId: bigint | null): ViewerSql =>
+const viewerSql = (viewerId: bigint | null): ViewerSql =>
   viewerId === null ? Prisma.sql`NULL::bigint` : Prisma.sql`${viewerId}::bigint`;
 
 /** What a statement needs to apply the policy for one viewer. */

@@ -40,6 +40,8 @@ export class EventScope {
   /** viewer-independent loaders (built for an anonymous viewer), shared by every subscriber */
   readonly shared: Loaders;
   private readonly cross: CrossViewerLoaders;
+  /** viewer-scoped loaders that no cross-viewer window replaces (see withoutWindow) */
+  private readonly unwindowed: string[];
   private readonly byViewer = new Map<bigint, Loaders>();
   private readonly sharedResults = new Map<string, Promise<SharedResult | null>>();
   private sharedOnly?: Loaders;
@@ -51,6 +53,9 @@ export class EventScope {
   ) {
     this.shared = loaderFactory.create(prisma, null, policy);
     this.cross = createCrossViewerLoaders(prisma, policy);
+    this.unwindowed = Object.entries(loaderFactory.scope)
+      .filter(([name, scope]) => scope === 'viewer' && !(VIEWER_WINDOWS as readonly string[]).includes(name))
+      .map(([name]) => name);
   }
 
   /**
@@ -111,15 +116,12 @@ export class EventScope {
    * batch per subscriber until a window is written for them.
    */
   private withoutWindow(viewerId: bigint): Partial<Loaders> {
-    const names = Object.entries(this.loaderFactory.scope)
-      .filter(([name, scope]) => scope === 'viewer' && !(VIEWER_WINDOWS as readonly string[]).includes(name))
-      .map(([name]) => name);
-    if (names.length === 0) return {};
+    if (this.unwindowed.length === 0) return {};
     const own = this.loaderFactory.create(this.prisma, viewerId, this.policy) as unknown as Record<
       string,
       unknown
     >;
-    return Object.fromEntries(names.map((name) => [name, own[name]]));
+    return Object.fromEntries(this.unwindowed.map((name) => [name, own[name]]));
   }
 
   /** False once the viewer's session was revoked or expired (anonymous has none to lose). */
