@@ -100,7 +100,9 @@ function upgradeHashAndOpenSession(ctx: AppContext, userId: bigint, passwordHash
 
 export async function logOut(ctx: AppContext): Promise<boolean> {
   if (!ctx.viewer) return false;
-  return revokeSession(ctx.prisma, ctx.viewer.sessionId);
+  const revoked = await revokeSession(ctx.prisma, ctx.viewer.sessionId);
+  await ctx.sessions.revoked(ctx.viewer.id);
+  return revoked;
 }
 
 export async function changePassword(
@@ -127,5 +129,6 @@ export async function changePassword(
       ctx.prisma.session.deleteMany({ where: { userId: viewer.id, id: { not: viewer.sessionId } } }),
     ]),
   );
+  await ctx.sessions.revoked(viewer.id);
   return true;
 }

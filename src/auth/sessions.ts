@@ -1,8 +1,20 @@
+import { LRUCache } from 'lru-cache';
+import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { Viewer } from '../core/context';
+import type { SessionCheck, Viewer } from '../core/context';
+import { eventId } from '../core/events';
+import type { PubSub } from '../realtime/pubsub';
 import { hashToken, newSessionToken, parseAuthorization } from './tokens';
 
 type Db = Pick<PrismaClient, 'session'>;
+
+declare module '../core/events' {
+  interface RealtimeEvents {
+    /** some or all sessions of a user were revoked: every instance forgets its checks of them */
+    sessionsRevoked: { userId: string };
+  }
+}
+const sessionsRevoked = z.object({ userId: eventId });
 
 /** Opens a session and returns its bearer token; only the token's hash is stored. */
 export async function openSession(db: Db, userId: bigint, ttlDays: number): Promise<string> {
@@ -17,30 +29,77 @@ export async function openSession(db: Db, userId: bigint, ttlDays: number): Prom
   return token;
 }
 
-/**
- * The one token check of HTTP and WebSocket alike: who an `Authorization` value authenticates.
- * 'anonymous' when there is none; 'refused' when it is malformed, unknown, expired or revoked
- * (the client must log in again, never silently become anonymous). A database failure
- * propagates: each transport answers it its own way.
- */
-export async function viewerOf(
-  prisma: PrismaClient,
-  header: unknown,
-): Promise<Viewer | 'anonymous' | 'refused'> {
-  const authorization = parseAuthorization(header);
-  if (authorization.kind === 'none') return 'anonymous';
-  if (authorization.kind === 'malformed') return 'refused';
-  return (await authenticate(prisma, authorization.token)) ?? 'refused';
+interface CheckedSession {
+  userId: bigint;
+  sessionId: bigint;
+  expiresAt: number;
 }
 
-/** The viewer a token belongs to, or null when it is unknown, expired or revoked. */
-export async function authenticate(prisma: PrismaClient, token: string): Promise<Viewer | null> {
-  const session = await prisma.session.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: { id: true, userId: true, expiresAt: true },
+/**
+ * The one token check of HTTP and WebSocket alike, with the sessions it found kept for
+ * `ttlMs` so that most requests spend no statement on their token (it was one of the feed's
+ * two statements).
+ *
+ * A revocation still takes effect at once: `revoked` forgets the user's sessions here before
+ * the revoking mutation answers, and tells every other instance through the pub/sub, which
+ * forget them on arrival (ahead of any request the client sends after its logOut returns). A
+ * check that was reading the database while a revocation happened is not kept, so it cannot
+ * put a revoked session back. Only if the pub/sub loses the message (Redis unreachable) may
+ * another instance accept a revoked token, for at most `ttlMs`; an expired session is never
+ * accepted, cached or not. Unknown tokens are not kept, so guessing cannot fill the cache.
+ */
+export function createSessionCheck(
+  prisma: PrismaClient,
+  pubsub: Pick<PubSub, 'publish' | 'subscribe'>,
+  options: { ttlMs: number; max?: number },
+): SessionCheck & { ready: Promise<unknown> } {
+  const cache =
+    options.ttlMs > 0
+      ? new LRUCache<string, CheckedSession>({ max: options.max ?? 10_000, ttl: options.ttlMs })
+      : null;
+  // Bumped by every revocation: a check that saw it change while reading is not kept.
+  let revocations = 0;
+  const forget = (userId: bigint) => {
+    revocations++;
+    if (!cache) return;
+    for (const [key, session] of cache.entries()) if (session.userId === userId) cache.delete(key);
+  };
+  const ready = pubsub.subscribe('sessionsRevoked', (message) => {
+    const parsed = sessionsRevoked.safeParse(message);
+    if (parsed.success) forget(BigInt(parsed.data.userId));
   });
-  if (!session || session.expiresAt.getTime() <= Date.now()) return null;
-  return { id: session.userId, sessionId: session.id };
+
+  async function check(token: string): Promise<CheckedSession | null> {
+    const tokenHash = hashToken(token);
+    const key = cache ? Buffer.from(tokenHash).toString('base64') : '';
+    let session = cache?.get(key);
+    if (!session) {
+      const before = revocations;
+      const row = await prisma.session.findUnique({
+        where: { tokenHash },
+        select: { id: true, userId: true, expiresAt: true },
+      });
+      if (!row) return null;
+      session = { userId: row.userId, sessionId: row.id, expiresAt: row.expiresAt.getTime() };
+      if (cache && before === revocations) cache.set(key, session);
+    }
+    return session.expiresAt > Date.now() ? session : null;
+  }
+
+  return {
+    ready,
+    async viewerOf(header: unknown): Promise<Viewer | 'anonymous' | 'refused'> {
+      const authorization = parseAuthorization(header);
+      if (authorization.kind === 'none') return 'anonymous';
+      if (authorization.kind === 'malformed') return 'refused';
+      const session = await check(authorization.token);
+      return session ? { id: session.userId, sessionId: session.sessionId } : 'refused';
+    },
+    async revoked(userId: bigint): Promise<void> {
+      forget(userId);
+      await pubsub.publish({ type: 'sessionsRevoked', userId: String(userId) });
+    },
+  };
 }
 
 /** Revokes one session; true when it existed. */

@@ -77,6 +77,7 @@ export const envSchema = z
     SEED_DEMO_DATA: bool.optional(),
 
     SESSION_TTL_DAYS: int(1, 3650).default(30),
+    SESSION_CACHE_MS: int(0, 300_000).default(30_000),
     ARGON2_MEMORY_KIB: int(19_456, 4_194_304).default(19_456),
     ARGON2_TIME_COST: int(2, 100).default(2),
     ARGON2_PARALLELISM: int(1, 16).default(1),

@@ -19,6 +19,18 @@ export interface Viewer {
   sessionId: bigint;
 }
 
+/**
+ * The one token check of HTTP and WebSocket alike (auth/sessions.ts): who an `Authorization`
+ * value authenticates. 'anonymous' when there is none; 'refused' when it is malformed, unknown,
+ * expired or revoked (the client must log in again, never silently become anonymous). A
+ * database failure propagates: each transport answers it its own way.
+ */
+export interface SessionCheck {
+  viewerOf(authorization: unknown): Promise<Viewer | 'anonymous' | 'refused'>;
+  /** Call after revoking sessions of a user: no instance may accept them from then on. */
+  revoked(userId: bigint): Promise<void>;
+}
+
 /** Long-lived dependencies, built once at start-up and shared by every request. */
 export interface AppServices {
   config: Config;
@@ -31,6 +43,7 @@ export interface AppServices {
   limits: RateLimits;
   /** who may see what (see core/visibility.ts) */
   policy: ReadPolicy;
+  sessions: SessionCheck;
 }
 
 /**

@@ -20,6 +20,7 @@ import { formatError } from '../graphql/format-error';
 import { loggingPlugin, noStorePlugin } from './plugins';
 import { contextFor, requestIdFrom } from './request-context';
 import { createPubSub } from '../realtime/pubsub';
+import { createSessionCheck } from '../auth/sessions';
 import { attachWebSocketServer } from './websocket';
 import { validationRules } from '../graphql/validation-rules';
 import { withRateLimits } from '../security/limited-mutations';
@@ -31,7 +32,7 @@ import type { RealtimeHub } from '../realtime/hub';
 import { withTimeout } from '../core/timeout';
 import { compiledExecutorGateway } from './compiled-executor';
 
-export interface AppOptions extends Omit<AppServices, 'events' | 'limits' | 'policy'> {
+export interface AppOptions extends Omit<AppServices, 'events' | 'limits' | 'policy' | 'sessions'> {
   /** who may see what; all content is public unless told otherwise (tests hide chosen rows) */
   policy?: ReadPolicy;
   /** true when the database answers; backs /readyz */
@@ -58,6 +59,8 @@ function executionOf(schema: GraphQLSchema, config: Pick<Config, 'GRAPHQL_EXECUT
 export async function startApp(options: AppOptions, port: number, host = '0.0.0.0'): Promise<RunningApp> {
   const { config, log } = options;
   const pubsub = createPubSub(config, log);
+  const sessions = createSessionCheck(options.prisma, pubsub, { ttlMs: config.SESSION_CACHE_MS });
+  await sessions.ready;
   const services: AppServices = {
     config: options.config,
     prisma: options.prisma,
@@ -66,6 +69,7 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
     events: pubsub,
     limits: await createRateLimits(config, log, limitedActions),
     policy: options.policy ?? PUBLIC_CONTENT,
+    sessions,
   };
   // Text checks outermost: a refused string spends no rate-limit budget.
   const schema = withTextChecks(withRateLimits(buildSchema(), limitedActions));

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { viewerOf } from '../auth/sessions';
 import type { AppContext, AppServices } from '../core/context';
 import { visibilityFor } from '../core/visibility';
 import { createContext, createLoaders } from './context';
@@ -56,7 +55,7 @@ export async function authenticateRequest(ctx: PendingContext): Promise<void> {
 /** A database outage while checking the token is the server's problem: HTTP 503, not 500. */
 async function viewerOr503(ctx: AppContext, authorization: unknown) {
   try {
-    return await viewerOf(ctx.prisma, authorization);
+    return await ctx.sessions.viewerOf(authorization);
   } catch (error) {
     throw isDatabaseUnavailable(error) ? serviceUnavailable(error) : error;
   }

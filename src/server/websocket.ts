@@ -5,7 +5,6 @@ import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { viewerOf } from '../auth/sessions';
 import type { Config } from '../config';
 import type { AppContext, AppServices, Viewer } from '../core/context';
 import { eventDefinitions } from '../modules';
@@ -132,7 +131,7 @@ async function authenticateSocket(
   const payload = ctx.connectionParams ?? {};
   let viewer: Viewer | 'anonymous' | 'refused';
   try {
-    viewer = await viewerOf(services.prisma, payload.authorization ?? payload.Authorization);
+    viewer = await services.sessions.viewerOf(payload.authorization ?? payload.Authorization);
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error;
     // Not the client's fault and not worth a 4500 with the driver's message: try again later.

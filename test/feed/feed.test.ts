@@ -137,7 +137,7 @@ describe('User.posts', () => {
     for (let i = 1; i < 6; i++) await addFriend(i);
     const six = await measure();
     expect(six.statements).toHaveLength(one.statements.length);
-    expect(six.statements).toHaveLength(4); // session, viewer, following, posts of all friends
+    expect(six.statements).toHaveLength(3); // viewer, following, posts of all friends
     for (const edge of six.result.data.viewer.following.edges) {
       const name = edge.node.username;
       expect(captions(edge.node.posts)).toEqual([`${name} post 2`, `${name} post 1`]);

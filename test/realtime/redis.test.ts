@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import pino from 'pino';
 import { createPubSub } from '../../src/realtime/pubsub';
-import { startTestApp, type TestApp } from '../support/app';
+import { codesOf, startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { freePort } from '../support/process';
 import { addComment, createPost, createPostRow, dbIdOf, followUser, signUp } from '../support/scenario';
@@ -14,6 +14,8 @@ import {
   subscribersReach,
   within,
 } from './support';
+
+const VIEWER = '{ viewer { id } }';
 
 /**
  * Scale-out through Redis: two instances over one database, a subscriber on A, the mutation on
@@ -97,6 +99,13 @@ withRedis('two instances sharing Redis', () => {
     }
     const fresh = await createPost(b, author, { caption: 'after the follow' });
     expect((await posts.next()).data?.postCreated.id).toBe(fresh);
+  });
+
+  it('refuses on A, at once, a token logged out on B (after A had checked and kept it)', async () => {
+    const user = await signUp(b);
+    expect((await a.gql(VIEWER, {}, { token: user.token })).data.viewer).not.toBeNull();
+    expect((await b.gql('mutation { logOut }', {}, { token: user.token })).data).toEqual({ logOut: true });
+    expect(codesOf(await a.gql(VIEWER, {}, { token: user.token }))).toEqual(['UNAUTHENTICATED']);
   });
 
   it('delivers a comment added on B to an anonymous subscriber on A', async () => {

@@ -101,6 +101,8 @@ function startTwin(config: Config, db: TestDatabase, policy: ReadPolicy | undefi
   const twinConfig: Config = {
     ...config,
     GRAPHQL_EXECUTOR: 'graphql-js',
+    // The twin hears no revocation (a pub/sub of its own), so it checks every token afresh.
+    SESSION_CACHE_MS: 0,
     RATE_LIMIT_KEY_PREFIX: `${config.RATE_LIMIT_KEY_PREFIX}-twin`,
   };
   return startApp(
