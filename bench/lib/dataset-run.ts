@@ -66,7 +66,7 @@ export async function runDataset(run: RunContext, spec: DatasetSpec): Promise<Da
 }
 
 /** The schema from the project's migrations, then the data (every password `BENCH_PASSWORD`). */
-async function createDatabase(
+export async function createDatabase(
   run: RunContext,
   spec: DatasetSpec,
 ): Promise<{ database: string; url: string; generated: Generated }> {
@@ -88,7 +88,7 @@ async function createDatabase(
 }
 
 /** The users with a session, and among them the one who follows the most accounts. */
-async function sessionViewers(url: string): Promise<{ viewers: number[]; busiest: number }> {
+export async function sessionViewers(url: string): Promise<{ viewers: number[]; busiest: number }> {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {

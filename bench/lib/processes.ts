@@ -1,6 +1,7 @@
 /** The measured servers, each in its own process so its CPU and memory can be read alone. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
 import { freePort, ROOT } from '../../test/support/process';
 
 export { freePort, ROOT };
@@ -53,14 +54,16 @@ async function startNode(
   nodeArgs: string[],
   readyPath: string,
   graphqlPath: string,
+  cwd = ROOT,
 ): Promise<ServerProcess> {
   const port = await freePort();
   const probePort = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeArgs, '--import', 'tsx', '--import', './bench/probe.ts', script],
+    // the probe of this checkout, so that another checkout (bench/ab.ts) needs none of its own
+    [...nodeArgs, '--import', 'tsx', '--import', path.join(ROOT, 'bench/probe.ts'), script],
     {
-      cwd: ROOT,
+      cwd,
       env: { ...process.env, ...env, PORT: String(port), BENCH_PROBE_PORT: String(probePort) },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -100,15 +103,25 @@ async function startNode(
   };
 }
 
-/** `node --import tsx src/main.ts`, as `npm start` runs it, in production mode. */
-export function startShutter(databaseUrl: string, extraEnv: Record<string, string>, nodeArgs: string[] = []) {
+/**
+ * `node --import tsx src/main.ts`, as `npm start` runs it, in production mode; from this
+ * checkout, or from `cwd` (another checkout with its node_modules and src/generated).
+ */
+export function startShutter(
+  databaseUrl: string,
+  extraEnv: Record<string, string>,
+  nodeArgs: string[] = [],
+  cwd = ROOT,
+  name = 'shutter',
+) {
   return startNode(
-    'shutter',
+    name,
     'src/main.ts',
     { ...SHUTTER_BENCH_ENV, DATABASE_URL: databaseUrl, ...extraEnv },
     nodeArgs,
     '/readyz',
     '/graphql',
+    cwd,
   );
 }
 

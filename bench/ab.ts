@@ -1,0 +1,124 @@
+/**
+ * Shutter against Shutter: two variants of the server on one dataset, in short alternating
+ * passes, so that the noise of a shared machine hits both alike and a change of a few percent
+ * in CPU per request shows. A variant is a checkout (another revision in a git worktree with
+ * node_modules and src/generated in place), Node flags and settings:
+ *
+ *   npm run bench:ab -- --b-node-args "--max-semi-space-size=32"
+ *   npm run bench:ab -- --a-dir /tmp/base --rounds 12 --workload feed     # a revision vs this tree
+ *   npm run bench:ab -- --b-env SESSION_CACHE_MS=0
+ *
+ * A worktree of a revision: `git worktree add /tmp/base REV && ln -s "$PWD/node_modules"
+ * /tmp/base/ && cp -r src/generated /tmp/base/src/` (the Prisma client of this tree must suit
+ * the revision's schema). Figures: medians over the passes, and the B/A ratio of each round.
+ */
+import path from 'node:path';
+import { RunContext, seeded } from './lib/context';
+import { DATASETS } from './lib/dataset';
+import { createDatabase, sessionViewers } from './lib/dataset-run';
+import { log, logPass } from './lib/log';
+import { StatementCounter } from './lib/metrics';
+import { parseOptions } from './lib/options';
+import { inTurn, measurePass } from './lib/passes';
+import { startPostgres } from './lib/postgres';
+import { ROOT, startShutter, type ServerProcess } from './lib/processes';
+import { median, round } from './lib/stats';
+import type { Pass } from './lib/types';
+import { requestJson } from './lib/load';
+import { feedRequest, WORKLOADS, type WorkloadContext, type WorkloadName } from './lib/workloads';
+
+interface Variant {
+  name: 'A' | 'B';
+  dir: string;
+  nodeArgs: string[];
+  env: Record<string, string>;
+}
+
+const OWN = ['a-dir', 'b-dir', 'a-node-args', 'b-node-args', 'a-env', 'b-env', 'workload'] as const;
+
+/** This script's options (each takes a value); everything else is an option of `npm run bench`. */
+function parseVariants(argv: string[]): {
+  variants: [Variant, Variant];
+  rest: string[];
+  workload: WorkloadName;
+} {
+  const values: Partial<Record<(typeof OWN)[number], string>> = {};
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i]!.replace(/^--/, '') as (typeof OWN)[number];
+    if (OWN.includes(name)) values[name] = argv[++i] ?? '';
+    else rest.push(argv[i]!);
+  }
+  const variant = (name: 'A' | 'B', prefix: 'a' | 'b'): Variant => ({
+    name,
+    dir: path.resolve(values[`${prefix}-dir`] ?? ROOT),
+    nodeArgs: (values[`${prefix}-node-args`] ?? '').split(' ').filter(Boolean),
+    env: Object.fromEntries(
+      (values[`${prefix}-env`] ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => pair.split('=', 2) as [string, string]),
+    ),
+  });
+  const workload = (values.workload ?? 'feed') as WorkloadName;
+  if (!(workload in WORKLOADS)) throw new Error(`unknown workload ${workload}`);
+  return { variants: [variant('A', 'a'), variant('B', 'b')], rest, workload };
+}
+
+async function main(): Promise<void> {
+  const { variants, rest, workload } = parseVariants(process.argv.slice(2));
+  const options = parseOptions(['--rounds', '8', '--duration', '5', '--warmup', '2', ...rest]);
+  const pgServer = await startPostgres(log);
+  const run = new RunContext(options, pgServer, new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19));
+  const servers: ServerProcess[] = [];
+  try {
+    const spec = DATASETS[options.sizes[0]!]!;
+    const { database, url } = await createDatabase(run, spec);
+    const { viewers } = await sessionViewers(url);
+    const counter = await StatementCounter.open(run.pg.url('postgres'), database);
+    for (const v of variants) {
+      log(`${v.name}: ${v.dir} ${v.nodeArgs.join(' ')} ${JSON.stringify(v.env)}`);
+      const env = { DATABASE_POOL_SIZE: String(options.poolSize), ...v.env };
+      servers.push(await startShutter(url, env, v.nodeArgs, v.dir, v.name));
+    }
+    // Both must answer alike before either is timed.
+    const [a, b] = await Promise.all(servers.map((s) => requestJson(s.url, feedRequest(viewers[0]!))));
+    if (JSON.stringify((a as { data: unknown }).data) !== JSON.stringify((b as { data: unknown }).data))
+      throw new Error('A and B answer the feed differently');
+
+    const base: WorkloadContext = { spec, viewers, secondPageCursors: new Map(), passSeed: 0 };
+    const passes: Record<'A' | 'B', Pass[]> = { A: [], B: [] };
+    const ratios: number[] = [];
+    for (let r = 0; r < options.rounds; r++) {
+      for (const i of inTurn(r, 0, 1)) {
+        const source = (seed: number) => WORKLOADS[workload].source(seeded(base, seed));
+        const pass = await measurePass(run, counter, 'shutter', servers[i]!, source);
+        passes[variants[i]!.name].push(pass);
+        logPass(`${variants[i]!.name} closed`, pass);
+      }
+      ratios.push(round(passes.B.at(-1)!.serverCpuMsPerRequest / passes.A.at(-1)!.serverCpuMsPerRequest, 3));
+    }
+    await counter.close();
+    const med = (v: 'A' | 'B', key: 'rps' | 'serverCpuMsPerRequest' | 'peakRssMiB' | 'p99Ms' | 'p50Ms') =>
+      round(median(passes[v].map((p) => p[key])));
+    console.log(`\n${workload}, dataset ${spec.name}, ${options.rounds} rounds of ${options.durationS} s:`);
+    for (const v of ['A', 'B'] as const)
+      console.log(
+        `  ${v}: ${med(v, 'rps')} req/s, server CPU ${med(v, 'serverCpuMsPerRequest')} ms/req, ` +
+          `p50 ${med(v, 'p50Ms')} ms, p99 ${med(v, 'p99Ms')} ms, peak RSS ${med(v, 'peakRssMiB')} MiB`,
+      );
+    const sorted = [...ratios].sort((x, y) => x - y);
+    console.log(
+      `  B/A server CPU per request: median ${round(median(ratios), 3)} ` +
+        `(rounds ${sorted[0]}..${sorted.at(-1)}), throughput ${round(med('B', 'rps') / med('A', 'rps'), 3)}`,
+    );
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    pgServer.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
