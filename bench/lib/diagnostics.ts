@@ -7,7 +7,7 @@ import { closedLoop, requestJson } from './load';
 import { log } from './log';
 import { adminQuery } from './postgres';
 import { ROOT, type ServerProcess } from './processes';
-import { summarizeProfile } from './profile';
+import { summarizeAllocations, summarizeProfile } from './profile';
 import type { DatasetResult } from './types';
 import { WORKLOADS, feedRequest, type WorkloadContext } from './workloads';
 
@@ -28,7 +28,16 @@ export async function profileUnderLoad(
   await probeGet(shutter.probePort, '/profile/start');
   await load(run.durationMs);
   await probeGet(shutter.probePort, `/profile/stop?file=${encodeURIComponent(file)}`);
-  return { ...summarizeProfile(file), file: path.relative(ROOT, file) };
+  // Apart from the CPU profile, whose figures the sampling would distort.
+  const heapFile = run.resultFile(`${spec.name}-${workload}.heapprofile`);
+  await probeGet(shutter.probePort, '/allocations/start');
+  const { completed } = await load(run.durationMs);
+  await probeGet(shutter.probePort, `/allocations/stop?file=${encodeURIComponent(heapFile)}`);
+  return {
+    ...summarizeProfile(file),
+    file: path.relative(ROOT, file),
+    allocations: { ...summarizeAllocations(heapFile, completed), file: path.relative(ROOT, heapFile) },
+  };
 }
 
 async function probeGet(port: number, pathAndQuery: string): Promise<void> {

@@ -79,3 +79,46 @@ export function summarizeProfile(file: string, top = 25): ProfileSummary {
     topFunctions: shares(functions, top),
   };
 }
+
+interface AllocationNode {
+  callFrame: ProfileNode['callFrame'];
+  selfSize: number;
+  children: AllocationNode[];
+}
+
+export interface AllocationSummary {
+  /** sampled bytes allocated per request (objects since collected included) */
+  bytesPerRequest: number;
+  /** where they were allocated: by package and by function, shares of the bytes */
+  byPackage: Share[];
+  topFunctions: Share[];
+}
+
+/** A sampling heap profile (.heapprofile) taken over `requests` requests. */
+export function summarizeAllocations(file: string, requests: number, top = 20): AllocationSummary {
+  const { head } = JSON.parse(fs.readFileSync(file, 'utf8')) as { head: AllocationNode };
+  const byPackage = new Map<string, number>();
+  const functions = new Map<string, number>();
+  let total = 0;
+  const walk = (node: AllocationNode) => {
+    if (node.selfSize > 0) {
+      total += node.selfSize;
+      const pkg = packageOf(node.callFrame);
+      byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + node.selfSize);
+      const fn = functionOf(node.callFrame);
+      functions.set(fn, (functions.get(fn) ?? 0) + node.selfSize);
+    }
+    node.children.forEach(walk);
+  };
+  walk(head);
+  const shares = (m: Map<string, number>, n: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, bytes]) => ({ name, percent: Math.round((1000 * bytes) / total) / 10 }));
+  return {
+    bytesPerRequest: Math.round(total / Math.max(1, requests)),
+    byPackage: shares(byPackage, 12),
+    topFunctions: shares(functions, top),
+  };
+}

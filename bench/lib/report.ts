@@ -201,6 +201,15 @@ export function printReport(report: Report): void {
       out.push(`     self, by package: ${list(d.profile.selfByPackage)}`);
       out.push(`     inclusive, by package: ${list(d.profile.inclusiveByPackage)}`);
       for (const f of d.profile.topFunctions.slice(0, 12)) out.push(`     ${fmt(f.percent)}%  ${f.name}`);
+      const allocations = d.profile.allocations;
+      if (allocations) {
+        out.push(
+          `   allocations under the same load: ${Math.round(allocations.bytesPerRequest / 1024)} KiB per request ` +
+            `(sampled; ${allocations.file}):`,
+        );
+        out.push(`     by package: ${list(allocations.byPackage)}`);
+        for (const f of allocations.topFunctions.slice(0, 12)) out.push(`     ${fmt(f.percent)}%  ${f.name}`);
+      }
     }
     if (d.explainFile) out.push(`   EXPLAIN ANALYZE of every feed statement: ${d.explainFile}`);
   }

@@ -5,7 +5,7 @@
 import type { DatasetSpec, Generated } from './dataset';
 import type { LoadResult } from './load';
 import type { Options } from './options';
-import type { ProfileSummary } from './profile';
+import type { AllocationSummary, ProfileSummary } from './profile';
 import type { WorkloadName } from './workloads';
 
 /** The two measured servers. */
@@ -80,7 +80,7 @@ export interface DatasetResult {
   logIn?: LogInResult;
   /** logIn with every core but one hashing (ARGON2_MAX_CONCURRENT), against bare argon2 on as many */
   logInOwnCore?: LogInResult;
-  profile?: ProfileSummary & { file: string };
+  profile?: ProfileSummary & { file: string; allocations?: AllocationSummary & { file: string } };
   explainFile?: string;
 }
 
