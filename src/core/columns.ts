@@ -10,6 +10,8 @@ export function rowMapping<M extends object>(columnOf: Record<keyof M, string>) 
   const fields = Object.keys(columnOf) as (keyof M & string)[];
   // Built on every request of the hot paths: each (alias, prefix) is built once.
   const fragments = new Map<string, Prisma.Sql>();
+  // Read for every row of a page: the prefixed names are made once per prefix, not per row.
+  const keysOf = new Map<string, string[]>();
   return {
     fields,
     /** every column under its field name, as `<prefix><field>` */
@@ -24,8 +26,10 @@ export function rowMapping<M extends object>(columnOf: Record<keyof M, string>) 
     },
     /** the model carried by a row selected with `columns(alias, prefix)` */
     fromRow(row: object, prefix = ''): M {
+      let keys = keysOf.get(prefix);
+      if (!keys) keysOf.set(prefix, (keys = fields.map((field) => prefix + field)));
       const model = {} as Record<string, unknown>;
-      for (const field of fields) model[field] = (row as Record<string, unknown>)[prefix + field];
+      for (let i = 0; i < fields.length; i++) model[fields[i]!] = (row as Record<string, unknown>)[keys[i]!];
       return model as M;
     },
   };
