@@ -2,6 +2,7 @@ import { createSourceEventStream, execute, print, type ExecutionArgs, type Execu
 import type { AppContext } from '../core/context';
 import { ViewerSlots } from '../core/context';
 import { EventEnvelope, type SharedResult } from './event-scope';
+import { mapEvents } from './iterators';
 
 /**
  * graphql-js's `subscribe`, except for how each event executes. graphql-ws takes this as its
@@ -84,34 +85,4 @@ function setAt(data: Record<string, unknown>, path: readonly (string | number)[]
   let node: any = data; // eslint-disable-line @typescript-eslint/no-explicit-any -- a JSON tree
   for (const key of path.slice(0, -1)) node = node[key];
   node[path[path.length - 1]!] = value;
-}
-
-/**
- * Maps an event stream, forwarding `return` at once. An async generator would queue `return`
- * behind its pending `next`, so an unsubscribed client would stay registered until the next
- * event arrived.
- */
-function mapEvents<T, U>(
-  source: AsyncIterable<T>,
-  map: (value: T) => U | Promise<U>,
-): AsyncIterableIterator<U> & { return(): Promise<IteratorResult<U>> } {
-  const iterator = source[Symbol.asyncIterator]();
-  const stop = async (): Promise<IteratorReturnResult<undefined>> => {
-    await iterator.return?.();
-    return { value: undefined, done: true };
-  };
-  return {
-    async next() {
-      const result = await iterator.next();
-      return result.done ? { value: undefined, done: true } : { value: await map(result.value), done: false };
-    },
-    return: stop,
-    async throw(error: unknown) {
-      await stop();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
 }

@@ -3,13 +3,12 @@ import type { AppContext } from '../core/context';
 import { asSubscriptionContext } from './context';
 import type { EventEnvelope } from './event-scope';
 
-const FORBIDDEN = 4403;
-
 /**
  * A subscriber's iterator over one trigger, keeping the envelopes `admits` accepts. Every
- * event also re-checks the subscriber's session: once it is revoked or expired, the socket is
- * closed with 4403 and nothing more is delivered. The checks of all the subscribers of an
- * event run concurrently and batch into one statement each through the event's loaders.
+ * event also re-checks the subscriber's session: once it is revoked or expired, its connection
+ * is ended (see SubscriptionContext.sessionEnded) and nothing more is delivered. The checks of
+ * all the subscribers of an event run concurrently and batch into one statement each through
+ * the event's loaders.
  */
 export function filtered<T>(
   ctx: AppContext,
@@ -24,7 +23,7 @@ export function filtered<T>(
         envelope.scope.sessionIsLive(subscriber.viewer),
         admits(envelope),
       ]);
-      if (!live) subscriber.closeSocket(FORBIDDEN, 'Forbidden');
+      if (!live) subscriber.sessionEnded();
       return live && admitted;
     } catch (err) {
       subscriber.log.error({ err, trigger }, 'realtime filter failed: event not delivered');

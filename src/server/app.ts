@@ -22,6 +22,8 @@ import { contextFor, requestIdFrom } from './request-context';
 import { createPubSub } from '../realtime/pubsub';
 import { createSessionCheck } from '../auth/sessions';
 import { attachWebSocketServer } from './websocket';
+import { createEventStreams } from './event-stream';
+import { createSubscriptions } from './subscriptions';
 import { validationRules } from '../graphql/validation-rules';
 import { withRateLimits } from '../security/limited-mutations';
 import { withTextChecks } from '../security/text-inputs';
@@ -82,7 +84,9 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
   // idle timeout, so a client never sends a request on a socket the server is closing.
   server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS + 1_000;
-  const websocket = attachWebSocketServer(server, schema, services, pubsub);
+  const subscriptions = createSubscriptions(schema, services, pubsub);
+  const websocket = attachWebSocketServer(server, subscriptions);
+  const eventStreams = createEventStreams(subscriptions);
 
   const apollo = new ApolloServer<AppContext>({
     ...executionOf(schema, config),
@@ -104,7 +108,14 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
         httpServer: server,
         stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS,
       }),
-      { serverWillStart: async () => ({ drainServer: () => websocket.close() }) },
+      {
+        serverWillStart: async () => ({
+          drainServer: async () => {
+            await Promise.all([websocket.close(), eventStreams.close()]);
+            await subscriptions.close();
+          },
+        }),
+      },
       // Sandbox needs introspection: both are on outside production, off in it by default.
       config.introspection
         ? ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true })
@@ -139,6 +150,7 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
     '/graphql',
     cors<cors.CorsRequest>({ origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false }),
     express.json({ limit: config.HTTP_MAX_BODY_BYTES }),
+    eventStreams.middleware, // /graphql/stream, behind the same CORS and body limit
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdFrom(req.headers['x-request-id']);
@@ -164,7 +176,7 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
     server,
     port: actualPort,
     url: `http://127.0.0.1:${actualPort}/graphql`,
-    realtime: websocket.realtime,
+    realtime: subscriptions.realtime,
     stop: () =>
       (stopping ??= (async () => {
         await apollo.stop();

@@ -7,7 +7,7 @@ import { authenticateRequest } from './request-context';
 
 /**
  * What runs between validation and execution of an HTTP operation, in this order: a
- * subscription is refused (its events need a socket to go out on), the cost limit (which needs
+ * subscription is refused (its events need a socket or an event stream to go out on), the cost limit (which needs
  * the variables, so it cannot be a validation rule), then the request's authentication. An operation refused by any limit (parse, validation or cost) therefore
  * never reaches the database, not even for its token. The cost goes out in every response's
  * `extensions.cost` ({ requested, limit }), refused or not, so clients can see their budget.
@@ -43,7 +43,11 @@ export function operationGuardPlugin(config: Pick<Config, 'MAX_COST'>): ApolloSe
 }
 
 function subscriptionOverHttp(): GraphQLError {
-  return new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) at /graphql.', {
-    extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-  });
+  return new GraphQLError(
+    'Subscriptions are served over WebSocket (graphql-ws) at /graphql and over Server-Sent Events ' +
+      '(graphql-sse) at /graphql/stream.',
+    {
+      extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+    },
+  );
 }

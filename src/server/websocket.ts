@@ -1,26 +1,21 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config';
-import type { AppContext, AppServices, Viewer } from '../core/context';
-import { eventDefinitions } from '../modules';
-import { createContext, createLoaders, LOADER_SCOPE } from './context';
-import { isDatabaseUnavailable } from '../db/errors';
-import { SocketsPerUser } from './sockets-per-user';
+import type { AppContext, Viewer } from '../core/context';
+import type { CountedConnection } from './connections-per-user';
 import type { SubscriptionContext } from '../realtime/context';
 import { subscribePerEvent } from '../realtime/execute';
-import { createRealtimeHub } from '../realtime/hub';
-import { validationRules } from '../graphql/validation-rules';
-import { formatErrors, prepareOperation, type OperationRules } from './ws-operation';
-import type { PubSub } from '../realtime/pubsub';
-import { requestIdFrom } from './request-context';
+import { formatErrors, prepareOperation } from './subscription-operation';
+import type { Subscriptions } from './subscriptions';
 
 const POLICY_VIOLATION = 1008;
 const TRY_AGAIN_LATER = 1013;
+const FORBIDDEN = 4403;
 
 type SocketExtra = {
   socket: WebSocket;
@@ -35,24 +30,11 @@ type SocketContext = Context<Record<string, unknown> | undefined, SocketExtra>;
  * rule out cross-site WebSocket hijacking. A present but invalid token closes the socket with
  * 4403; no connection_init in time closes it with 4408 (both graphql-ws's own behaviour).
  */
-export function attachWebSocketServer(
-  server: http.Server,
-  schema: GraphQLSchema,
-  services: AppServices,
-  pubsub: PubSub,
-) {
+export function attachWebSocketServer(server: http.Server, subscriptions: Subscriptions) {
+  const { schema, services } = subscriptions;
   const { config } = services;
-  const loaders = { create: createLoaders, scope: LOADER_SCOPE };
-  const realtime = createRealtimeHub(pubsub, services, loaders, eventDefinitions);
   // A message over the cap closes the socket with 1009 (ws); the default would be 100 MiB.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.WS_MAX_PAYLOAD_BYTES });
-  const sockets = new SocketsPerUser(config.WS_MAX_SOCKETS_PER_USER);
-  const operationRules: OperationRules = {
-    hideSuggestions: config.isProduction,
-    validationRules: validationRules(config),
-    maxTokens: config.MAX_TOKENS,
-    maxCost: config.MAX_COST,
-  };
   let closing = false;
 
   // The upgrade is checked here rather than in ws's verifyClient, as the ws docs recommend.
@@ -72,36 +54,29 @@ export function attachWebSocketServer(
     {
       schema,
       connectionInitWaitTimeout: config.WS_CONNECTION_INIT_TIMEOUT_MS,
-      onConnect: (ctx) => authenticateSocket(ctx, services, sockets),
+      onConnect: (ctx) => authenticateSocket(ctx, subscriptions),
       onSubscribe: (ctx, _id, payload) => {
         // graphql-ws registers the new id before calling us, so it is part of the count.
         if (Object.keys(ctx.subscriptions).length > config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET) {
           return [tooManySubscriptions(config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET)];
         }
-        return prepareOperation(schema, payload, operationRules);
+        return prepareOperation(schema, payload, subscriptions.rules);
       },
-      context: (ctx): SubscriptionContext => ({
-        ...createContext(services, {
-          requestId: requestIdFrom(undefined),
+      context: (ctx): SubscriptionContext =>
+        subscriptions.contextFor({
           viewer: ctx.extra.viewer ?? null,
           clientAddress: ctx.extra.request.socket.remoteAddress ?? 'unknown',
+          sessionEnded: () => ctx.extra.socket.close(FORBIDDEN, 'Forbidden'),
         }),
-        realtime,
-        closeSocket: (code, reason) => ctx.extra.socket.close(code, reason),
-      }),
       subscribe: subscribePerEvent,
-      onNext: (_ctx, _id, _payload, args, result) => {
-        if (!result.errors) return;
-        const { requestId, log } = args.contextValue as AppContext;
-        return { ...result, errors: formatErrors(result.errors, log, requestId) };
-      },
+      onNext: (_ctx, _id, _payload, args, result) =>
+        result.errors ? subscriptions.formatResult(result, args.contextValue as AppContext) : undefined,
       onError: (_ctx, _id, _payload, errors) => formatErrors(errors, services.log),
     },
     wss,
   );
 
   return {
-    realtime,
     /** Graceful stop: refuse new sockets, close open ones with 1001 Going Away, stop listening. */
     async close() {
       closing = true;
@@ -117,42 +92,34 @@ export function attachWebSocketServer(
         clearTimeout(cutOff);
       }
       server.off('upgrade', onUpgrade);
-      await realtime.close();
     },
   };
 }
 
-/** No token: anonymous. A bad one: 4403. A user at the socket cap: 1008 (no client retries it). */
-async function authenticateSocket(
-  ctx: SocketContext,
-  services: AppServices,
-  sockets: SocketsPerUser,
-): Promise<boolean> {
+/** No token: anonymous. A bad one: 4403. A user at the connection cap: 1008 (no client retries it). */
+async function authenticateSocket(ctx: SocketContext, subscriptions: Subscriptions): Promise<boolean> {
   const payload = ctx.connectionParams ?? {};
-  let viewer: Viewer | 'anonymous' | 'refused';
-  try {
-    viewer = await services.sessions.viewerOf(payload.authorization ?? payload.Authorization);
-  } catch (error) {
-    if (!isDatabaseUnavailable(error)) throw error;
-    // Not the client's fault and not worth a 4500 with the driver's message: try again later.
-    services.log.warn({ err: error }, 'database unavailable while authenticating a socket');
-    ctx.extra.socket.close(TRY_AGAIN_LATER, 'Service unavailable');
-    return false;
-  }
-  if (viewer === 'anonymous') {
-    ctx.extra.viewer = null;
+  const { socket } = ctx.extra;
+  const admission = await subscriptions.admit(
+    payload.authorization ?? payload.Authorization,
+    socketConnection(socket),
+  );
+  if (admission.admitted) {
+    ctx.extra.viewer = admission.viewer;
     return true;
   }
-  if (viewer === 'refused') return false; // graphql-ws closes with 4403 Forbidden
-  // The client may have gone while its token was checked: nothing to count or acknowledge.
-  if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
-  if (!sockets.tryOpen(viewer.id, ctx.extra.socket)) {
-    // The first close wins: ws ignores the 4403 graphql-ws sends after this.
-    ctx.extra.socket.close(POLICY_VIOLATION, 'Too many connections for this user');
-    return false;
-  }
-  ctx.extra.viewer = viewer;
-  return true;
+  // The first close wins: ws ignores the 4403 graphql-ws sends after these.
+  if (admission.reason === 'unavailable') socket.close(TRY_AGAIN_LATER, 'Service unavailable');
+  if (admission.reason === 'tooMany') socket.close(POLICY_VIOLATION, 'Too many connections for this user');
+  // refused: graphql-ws closes with 4403 Forbidden; gone: nothing left to answer
+  return false;
+}
+
+function socketConnection(socket: WebSocket): CountedConnection {
+  return {
+    isOpen: () => socket.readyState === socket.OPEN,
+    once: (event, listener) => socket.once(event, listener),
+  };
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   subscribersReach,
   within,
 } from './support';
+import { closeAllStreams, openStream } from './stream-support';
 
 const VIEWER = '{ viewer { id } }';
 
@@ -79,6 +80,23 @@ withRedis('two instances sharing Redis', () => {
     // exactly once: the next result is the next post, not a second copy of the first
     const second = await createPost(b, author, { caption: 'again from B' });
     expect((await posts.next()).data?.postCreated.id).toBe(second);
+  });
+
+  it('delivers a post created on B to a follower streaming from A over SSE', async () => {
+    const [author, follower] = [await signUp(b), await signUp(b)];
+    await followUser(b, follower, author);
+    const posts = openStream(a, POST_CREATED, { token: follower.token });
+    try {
+      await subscribersReach(a, 1);
+      const postId = await createPost(b, author, { caption: 'streamed from B' });
+      expect((await posts.next()).data?.postCreated).toMatchObject({
+        id: postId,
+        caption: 'streamed from B',
+        author: { viewerIsFollowing: true },
+      });
+    } finally {
+      await closeAllStreams(a);
+    }
   });
 
   it('judges a late event by the time of the post: a follow made since does not bring it', async () => {

@@ -245,12 +245,14 @@ describe('transport', () => {
     ]);
   });
 
-  it('a subscription over HTTP: BAD_REQUEST, 400, pointing to WebSocket', async () => {
+  it('a subscription over HTTP: BAD_REQUEST, 400, pointing to WebSocket and the event stream', async () => {
     const res = await app.gql(`subscription { postCreated { id } }`, {}, { token: alice.token });
     expect(res.status).toBe(400);
     expect(res.errors).toEqual([
       expect.objectContaining({
-        message: 'Subscriptions are served over WebSocket (graphql-ws) at /graphql.',
+        message:
+          'Subscriptions are served over WebSocket (graphql-ws) at /graphql and over Server-Sent Events ' +
+          '(graphql-sse) at /graphql/stream.',
         extensions: { code: 'BAD_REQUEST' },
       }),
     ]);

@@ -11,7 +11,6 @@ import {
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
-import type { SubscribePayload } from 'graphql-ws';
 import type { Logger } from 'pino';
 import { checkOperationCost } from '../graphql/cost';
 import { formatError } from '../graphql/format-error';
@@ -24,15 +23,22 @@ export interface OperationRules {
   maxCost: number;
 }
 
+/** What a client sends to subscribe, on either transport (graphql-ws and graphql-sse agree). */
+export interface SubscriptionRequest {
+  query: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
 /**
- * Turns a graphql-ws `subscribe` message into execution arguments, holding it to the same rules
- * as an HTTP operation (Apollo, which applies them there, never sees WebSocket traffic): token
- * limit, validation with the operation limits, cost limit. Or into the errors to answer with;
- * no resolver runs for a refused document.
+ * Turns a subscription request (a graphql-ws `subscribe` message or a graphql-sse request) into
+ * execution arguments, holding it to the same rules as an HTTP operation (Apollo, which applies
+ * them there, never sees this traffic): token limit, validation with the operation limits, cost
+ * limit. Or into the errors to answer with; no resolver runs for a refused document.
  */
 export function prepareOperation(
   schema: GraphQLSchema,
-  payload: SubscribePayload,
+  payload: SubscriptionRequest,
   options: OperationRules,
 ): ExecutionArgs | GraphQLError[] {
   let document: DocumentNode;
@@ -48,7 +54,7 @@ export function prepareOperation(
   // Queries and mutations go over HTTP, where CSRF prevention, masking and logging apply.
   if (operation?.operation !== 'subscription') {
     return [
-      new GraphQLError('Only subscriptions are served over WebSocket; use HTTP for queries and mutations.', {
+      new GraphQLError('Only subscriptions are served here; send queries and mutations to POST /graphql.', {
         extensions: { code: 'BAD_REQUEST' },
       }),
     ];
@@ -84,7 +90,7 @@ function requestError(
   });
 }
 
-/** The HTTP error policy on sockets: expected errors as they are, the rest masked and logged. */
+/** The HTTP error policy on subscriptions: expected errors as they are, the rest masked and logged. */
 export function formatErrors(
   errors: readonly GraphQLError[],
   log: Logger,
