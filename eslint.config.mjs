@@ -3,6 +3,8 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'src/generated/', 'coverage/', '.data/', 'bench/results/'] },
+  // relay-compiler's and graphql-codegen's output for examples/
+  { ignores: ['**/__generated__/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,7 +20,7 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
   {
-    files: ['test/**', 'bench/**', 'src/db/cli/**'],
+    files: ['test/**', 'bench/**', 'examples/**', 'src/db/cli/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-console': 'off' },
   },
 );

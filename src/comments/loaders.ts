@@ -1,6 +1,7 @@
 import { Prisma, type Comment, type PrismaClient } from '../generated/prisma/client';
 import {
   createChildPageLoader,
+  firstPage,
   keyset,
   lateralPage,
   type Connection,
@@ -131,5 +132,5 @@ export function firstCommentsPage(comments: CommentJson[], first: number): Conne
       { author: userFromJson(json.author) },
     ),
   );
-  return POST_COMMENTS.connection(rows, first);
+  return POST_COMMENTS.connection(rows, firstPage(first));
 }

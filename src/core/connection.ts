@@ -27,9 +27,16 @@ export interface Edge<N> {
   node: N;
 }
 
+export interface PageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
 export interface Connection<N> {
   edges: Edge<N>[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: PageInfo;
 }
 
 type KeyType = 'date' | 'bigint' | 'string' | 'int';
@@ -51,11 +58,21 @@ export interface KeysetSpec {
   keys: KeyField[];
 }
 
-/** A parsed page request: how many rows to fetch (one extra tells hasNextPage) and where. */
+/** A parsed page request: how many rows to show and where. */
 export interface PageRequest {
   first: number;
   after: KeyValue[] | null;
 }
+
+/**
+ * How many rows a page fetches, starting at the cursor's own row (see `sqlFrom`): the `first`
+ * it shows, one more that tells hasNextPage, and the cursor's row, whose presence tells
+ * hasPreviousPage in the same statement.
+ */
+export const fetchLimit = (page: PageRequest): number => page.first + (page.after ? 2 : 1);
+
+/** The page a connection shows with no cursor, e.g. the first comments of a post. */
+export const firstPage = (first: number): PageRequest => ({ first, after: null });
 
 function encodeValue(value: KeyValue): string | number {
   if (value instanceof Date) return value.toISOString();
@@ -143,12 +160,25 @@ export class Keyset {
     });
   }
 
-  /** SQL condition for rows strictly after the cursor (TRUE on the first page). */
-  sqlAfter(after: KeyValue[] | null, alias: string): Prisma.Sql {
+  /**
+   * SQL condition for the cursor's row and the rows after it (TRUE on the first page). The
+   * cursor's row is fetched, not shown: while it exists, an item precedes the page, which is
+   * what hasPreviousPage says, known without a statement of its own. Once it is gone (deleted,
+   * or hidden by the read policy) hasPreviousPage is false, which the Relay spec allows for
+   * every forward page.
+   */
+  sqlFrom(after: KeyValue[] | null, alias: string): Prisma.Sql {
     if (!after) return Prisma.sql`TRUE`;
     const columns = Prisma.raw(this.spec.keys.map((k) => `${alias}.${k.column}`).join(', '));
-    const op = Prisma.raw(this.spec.direction === 'desc' ? '<' : '>');
+    const op = Prisma.raw(this.spec.direction === 'desc' ? '<=' : '>=');
     return Prisma.sql`(${columns}) ${op} (${Prisma.join(after)})`;
+  }
+
+  /** Whether `row` is the cursor's own row: compared as encoded, the form a cursor carries. */
+  private isAt(row: object, after: KeyValue[]): boolean {
+    return this.spec.keys.every(
+      (k, i) => encodeValue((row as Record<string, KeyValue>)[k.field]!) === encodeValue(after[i]!),
+    );
   }
 
   sqlOrderBy(alias: string): Prisma.Sql {
@@ -157,36 +187,38 @@ export class Keyset {
   }
 
   /**
-   * Builds the connection from up to `first + 1` rows fetched in order (the extra row only
-   * says whether there is a next page). `toNode` maps a row to its node when they differ
+   * Builds the connection from up to `fetchLimit(page)` rows fetched in order from `sqlFrom`:
+   * the cursor's own row, if first, only says there is a previous page, and the row past
+   * `first` only that there is a next one. `toNode` maps a row to its node when they differ
    * (e.g. a Follow row to the followed User).
    */
   connection<R extends object, N = R>(
-    rows: readonly R[],
-    first: number,
+    fetched: readonly R[],
+    page: PageRequest,
     toNode?: (row: R) => N,
   ): Connection<N> {
-    return pageOf(
-      rows.map((row) => this.edge(row, toNode ? toNode(row) : (row as unknown as N))),
-      first,
-    );
+    const hasPreviousPage = page.after !== null && fetched.length > 0 && this.isAt(fetched[0]!, page.after);
+    const rows = hasPreviousPage ? fetched.slice(1) : fetched;
+    const edges = rows
+      .slice(0, page.first)
+      .map((row) => this.edge(row, toNode ? toNode(row) : (row as unknown as N)));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: rows.length > page.first,
+        hasPreviousPage,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
   }
-}
-
-/** The connection of up to `first + 1` edges in order (the extra one only tells hasNextPage). */
-function pageOf<N>(fetched: readonly Edge<N>[], first: number): Connection<N> {
-  const edges = fetched.slice(0, first);
-  return {
-    edges,
-    pageInfo: { hasNextPage: fetched.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-  };
 }
 
 export const keyset = (spec: KeysetSpec): Keyset => new Keyset(spec);
 
 /**
- * The FROM clause of a child-page fetch: for each parent id, its first `first + 1` rows of
- * `table` (as `alias`) after the cursor in keyset order, each row with `parent.id`. One
+ * The FROM clause of a child-page fetch: for each parent id, its first `fetchLimit(page)` rows
+ * of `table` (as `alias`) from the cursor on in keyset order, each row with `parent.id`. One
  * statement for the whole batch, each parent served by its (parent, sort key) index.
  */
 export function lateralPage(options: {
@@ -208,9 +240,9 @@ export function lateralPage(options: {
     CROSS JOIN LATERAL (
       SELECT ${options.select ?? Prisma.raw(`${alias}.*`)} FROM ${Prisma.raw(options.table)} ${a}
       WHERE ${Prisma.raw(`${alias}.${options.parentColumn}`)} = parent.id
-        AND ${keyset.sqlAfter(page.after, alias)} AND ${options.where ?? Prisma.sql`TRUE`}
+        AND ${keyset.sqlFrom(page.after, alias)} AND ${options.where ?? Prisma.sql`TRUE`}
       ORDER BY ${keyset.sqlOrderBy(alias)}
-      LIMIT ${page.first + 1}
+      LIMIT ${fetchLimit(page)}
     ) ${a}`;
 }
 
@@ -227,9 +259,9 @@ export interface ChildPageKey {
  * asking the same page is one SQL statement however many parents there are.
  *
  * `fetch` receives the parent ids and the page request and must return, for every parent, its
- * first `first + 1` children after the cursor in keyset order (the SQL LATERAL pattern:
- * `unnest(ids) CROSS JOIN LATERAL (... WHERE parent = id AND <sqlAfter> ORDER BY <sqlOrderBy>
- * LIMIT first + 1)`), each row carrying its `parentId`.
+ * first `fetchLimit(page)` children from the cursor on in keyset order (`lateralPage`: `unnest(ids)
+ * CROSS JOIN LATERAL (... WHERE parent = id AND <sqlFrom> ORDER BY <sqlOrderBy> LIMIT ...)`),
+ * each row carrying its `parentId`.
  */
 export function createChildPageLoader<R extends { parentId: bigint }, N = R>(
   keyset: Keyset,
@@ -254,14 +286,12 @@ export function createChildPageLoader<R extends { parentId: bigint }, N = R>(
       for (const [groupKey, { page, parentIds }] of groups) {
         const rows = await fetch([...new Set(parentIds)], page);
         const nodes = toNodes ? await toNodes(rows) : (rows as unknown as N[]);
-        const byParent = new Map<bigint, Edge<N>[]>();
-        rows.forEach((row, i) => {
-          const edges = byParent.get(row.parentId) ?? [];
-          edges.push(keyset.edge(row, nodes[i]!));
-          byParent.set(row.parentId, edges);
-        });
+        const nodeOf = new Map(rows.map((row, i) => [row, nodes[i]!]));
+        const byParent = new Map<bigint, R[]>();
+        for (const row of rows) byParent.set(row.parentId, [...(byParent.get(row.parentId) ?? []), row]);
         for (const parentId of parentIds) {
-          results.set(`${parentId}|${groupKey}`, pageOf(byParent.get(parentId) ?? [], page.first));
+          const connection = keyset.connection(byParent.get(parentId) ?? [], page, (row) => nodeOf.get(row)!);
+          results.set(`${parentId}|${groupKey}`, connection);
         }
       }
       return keys.map((key) => results.get(childPageCacheKey(key)) ?? new Error('page not loaded'));

@@ -21,7 +21,7 @@ declare module '../core/context' {
   interface Loaders extends ReturnType<typeof createFeedLoaders> {}
 }
 
-/** One statement per batch: each author's next `first + 1` posts via (author_id, created_at, id). */
+/** One statement per batch: each author's next `fetchLimit(page)` posts via (author_id, created_at, id). */
 function authorPostsFetcher(prisma: PrismaClient, visible: Visibility) {
   return (authorIds: bigint[], page: PageRequest): Promise<AuthorPostRow[]> => prisma.$queryRaw<
     AuthorPostRow[]

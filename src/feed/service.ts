@@ -5,7 +5,7 @@ import { requireViewer } from '../core/viewer';
 import { firstCommentsJson, firstCommentsPage, type CommentJson } from '../comments/loaders';
 import type { PostFetchedWith } from '../posts/fetched';
 import { carry } from '../core/fetched-with';
-import { isPageSize, type Connection, type PageArgs } from '../core/connection';
+import { fetchLimit, isPageSize, type Connection, type PageArgs } from '../core/connection';
 import { argsAhead } from '../core/lookahead';
 import { EXPLORE, FEED } from './keysets';
 import { userColumns, userFromRow, type UserModel } from '../users/columns';
@@ -40,7 +40,7 @@ export async function feed(
 ): Promise<Connection<Post>> {
   const viewer = requireViewer(ctx);
   const page = FEED.parse(args);
-  const limit = page.first + 1;
+  const limit = fetchLimit(page);
   const commentsFirst = commentsPageAhead(info);
   const rows = await ctx.prisma.$queryRaw<FeedRow[]>`
     SELECT ${postColumns('p')}, ${userColumns('u', 'author.')},
@@ -59,7 +59,7 @@ export async function feed(
       ) AS author
       CROSS JOIN LATERAL (
         SELECT p.id, p.created_at FROM posts p
-        WHERE p.author_id = author.id AND ${FEED.sqlAfter(page.after, 'p')} AND ${ctx.visible.post('p')}
+        WHERE p.author_id = author.id AND ${FEED.sqlFrom(page.after, 'p')} AND ${ctx.visible.post('p')}
         ORDER BY ${FEED.sqlOrderBy('p')}
         LIMIT ${limit}
       ) k
@@ -71,7 +71,7 @@ export async function feed(
     ORDER BY ${FEED.sqlOrderBy('p')}`;
   return FEED.connection(
     rows.map((row) => postOf(row, commentsFirst)),
-    page.first,
+    page,
   );
 }
 
@@ -110,10 +110,10 @@ export async function explore(ctx: AppContext, args: PageArgs): Promise<Connecti
   const page = EXPLORE.parse(args);
   const rows = await ctx.prisma.$queryRaw<Post[]>`
     SELECT ${postColumns('p')} FROM posts p
-    WHERE ${EXPLORE.sqlAfter(page.after, 'p')} AND ${ctx.visible.post('p')}
+    WHERE ${EXPLORE.sqlFrom(page.after, 'p')} AND ${ctx.visible.post('p')}
     ORDER BY ${EXPLORE.sqlOrderBy('p')}
-    LIMIT ${page.first + 1}`;
-  return EXPLORE.connection(rows, page.first);
+    LIMIT ${fetchLimit(page)}`;
+  return EXPLORE.connection(rows, page);
 }
 
 export const postsOf = (ctx: AppContext, user: UserModel, args: PageArgs): Promise<Connection<Post>> =>

@@ -65,8 +65,8 @@ async function followersAmong(prisma: PrismaClient, viewerId: bigint, userIds: r
 }
 
 /**
- * One statement for a whole batch of parents: for each parent id, its first `first + 1`
- * follows after the cursor through the matching (parent, created_at DESC, other DESC) index,
+ * One statement for a whole batch of parents: for each parent id, its first `fetchLimit(page)`
+ * follows from the cursor on through the matching (parent, created_at DESC, other DESC) index,
  * joined to the listed users.
  */
 function followPageFetcher(

@@ -1,6 +1,6 @@
 import type { Resolvers } from '../generated/graphql';
 import { toGlobalId } from '../core/global-id';
-import type { Post } from '../generated/prisma/client';
+import type { Media, Post } from '../generated/prisma/client';
 import type { EventEnvelope } from '../realtime/event-scope';
 import { newPostsForViewer } from './subscriptions';
 import { postFetchedWith } from './fetched';
@@ -30,4 +30,16 @@ export const postResolvers: Resolvers = {
       postFetchedWith(post)?.author ?? ctx.loaders.userById.load(post.authorId).then((user) => user!),
     media: (post, _args, ctx) => postFetchedWith(post)?.media ?? ctx.loaders.mediaByPostId.load(post.id),
   },
+  Media: {
+    id: mediaId,
+  },
 };
+
+/**
+ * A photo is its post's row at a position, and nothing changes a post's media after creation
+ * (editPost changes the caption only), so (post, position) names it for the post's life. The
+ * ID is opaque like a Node's but not one: node(id:) resolves it to null.
+ */
+function mediaId(media: Pick<Media, 'postId' | 'position'>): string {
+  return Buffer.from(`Media:${media.postId}:${media.position}`).toString('base64url');
+}

@@ -1,5 +1,5 @@
 import type { AppContext } from '../core/context';
-import { keyset, type Connection, type PageArgs } from '../core/connection';
+import { fetchLimit, keyset, type Connection, type PageArgs } from '../core/connection';
 import { checkLength } from '../core/validate';
 import { userColumns, type UserModel } from '../users/columns';
 
@@ -41,8 +41,8 @@ export async function searchUsers(
          OR lower(u.display_name) LIKE lower(${prefix}) ESCAPE '\\')
         AND ${ctx.visible.user('u')}
     ) s
-    WHERE ${SEARCH.sqlAfter(page.after, 's')}
+    WHERE ${SEARCH.sqlFrom(page.after, 's')}
     ORDER BY ${SEARCH.sqlOrderBy('s')}
-    LIMIT ${page.first + 1}`;
-  return SEARCH.connection(rows, page.first, ({ rank: _rank, ...user }) => user);
+    LIMIT ${fetchLimit(page)}`;
+  return SEARCH.connection(rows, page, ({ rank: _rank, ...user }) => user);
 }
