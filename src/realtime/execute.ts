@@ -1,5 +1,5 @@
 import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import type { AppContext } from '../core/context';
+import type { AppContext, Loaders } from '../core/context';
 import { ViewerSlots } from '../core/context';
 import { EventEnvelope, type SharedResult } from './event-scope';
 import { mapEvents } from './iterators';
@@ -27,6 +27,10 @@ export async function subscribePerEvent(
   const stream = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in stream)) return stream; // the subscribe resolver refused
   const subscriber = args.contextValue as AppContext;
+  // The subscription's own loaders served its subscribe resolver and no event after it (each
+  // brings its scope's): let them go, instead of holding them for the life of the socket
+  // (bench:fanout, heap per idle connection).
+  subscriber.loaders = RELEASED;
   const operationKey = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}\n${print(args.document)}`;
   return mapEvents(stream, (event) =>
     event instanceof EventEnvelope
@@ -34,6 +38,14 @@ export async function subscribePerEvent(
       : execute({ ...args, rootValue: event }),
   );
 }
+
+const RELEASED = new Proxy({} as Loaders, {
+  get(_target, name) {
+    throw new Error(
+      `loader ${String(name)} used after subscribe: an event executes with its scope's loaders`,
+    );
+  },
+});
 
 async function deliver(
   args: ExecutionArgs,
