@@ -77,7 +77,9 @@ describe('CSRF prevention', () => {
   it("serves a query over GET without a preflight header (urql's default), as anonymous", async () => {
     const res = await fetch(`${app.url}?query=${encodeURIComponent('{ viewer { id } }')}`, {
       headers: {
-        accept: 'application/graphql-response+json, application/graphql+json, application/json',
+        // urql 6's default for a query
+        accept:
+          'application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed',
         origin: 'https://evil.example',
       },
     });
