@@ -11,6 +11,7 @@ import { measureCosts } from './costs';
 import { BENCH_PASSWORD, generateDataset, type DatasetSpec, type Generated } from './dataset';
 import { explainFeed, profileUnderLoad } from './diagnostics';
 import { log } from './log';
+import { compareCompression } from './compression';
 import { compareLogIns } from './login';
 import { StatementCounter } from './metrics';
 import { adminQuery } from './postgres';
@@ -48,6 +49,7 @@ export async function runDataset(run: RunContext, spec: DatasetSpec): Promise<Da
       workloads.push(await runWorkload(run, workload, servers, base));
     }
     const result: DatasetResult = { spec, generated, verification, costs, workloads, explainFile };
+    if (options.compression) result.compression = await compareCompression(run, servers, base);
     if (options.workloads.includes('logIn')) {
       const { logIn, logInOwnCore } = await compareLogIns(run, url, servers, base);
       result.logIn = logIn;

@@ -17,6 +17,8 @@ export interface Options {
   /** the load the CPU profile is taken under */
   profileWorkload: WorkloadName;
   explain: boolean;
+  /** the home feed asking for identity, gzip and br in turn (what compression costs the server) */
+  compression: boolean;
   poolSize: number;
   /** extra node flags for the Shutter process, e.g. "--max-semi-space-size=64" */
   nodeArgs: string[];
@@ -42,6 +44,7 @@ export function parseOptions(argv: string[]): Options {
       profile: { type: 'boolean' },
       'profile-workload': { type: 'string' },
       explain: { type: 'boolean' },
+      compression: { type: 'boolean' },
     },
   });
   const num = (value: string | undefined) => (value === undefined ? undefined : Number(value));
@@ -57,6 +60,7 @@ export function parseOptions(argv: string[]): Options {
     profile: v.profile ?? v['profile-workload'] !== undefined,
     profileWorkload: (v['profile-workload'] ?? 'feed') as WorkloadName,
     explain: v.explain ?? false,
+    compression: v.compression ?? false,
     poolSize: 10,
     nodeArgs: [],
   };

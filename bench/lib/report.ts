@@ -164,6 +164,29 @@ export function printReport(report: Report): void {
           `${fmt(med(own.argon2, 'rps'))}/s = ${fmt(own.ratio, 3)}x (rounds ${own.ratios.join(', ')})`,
       );
     }
+    if (d.compression) {
+      out.push('');
+      out.push(
+        `   compression (${d.compression.workload}, closed loop; the client asks for the encoding and does not decompress):`,
+      );
+      out.push(
+        table(
+          ['   encoding', 'bytes', 'req/s', 'x identity', 'CPU ms/req', '+CPU ms/req', 'p50 ms', 'p99 ms'],
+          Object.entries(d.compression.byEncoding).map(([encoding, f]) => [
+            `   ${encoding}`,
+            String(f.bytes),
+            fmt(f.rps, 0),
+            fmt(f.throughputRatio, 3),
+            fmt(f.serverCpuMsPerRequest, 3),
+            fmt(f.extraCpuMsPerRequest, 3),
+            fmt(f.p50Ms),
+            fmt(f.p99Ms),
+          ]),
+        ),
+      );
+      const once = Object.entries(d.compression.compressMs).map(([method, ms]) => `${method} ${fmt(ms, 3)}`);
+      out.push(`   compressing one response alone, ms: ${once.join(', ')}`);
+    }
     out.push('');
     out.push('   exact costs, one request at a time:');
     out.push(

@@ -71,6 +71,31 @@ export interface CostRow {
   statements: { calls: number; perRequest: number; ms: number; query: string }[];
 }
 
+/** The encodings a client asks for in the compression comparison (`identity`: none). */
+export type Encoding = 'identity' | 'gzip' | 'br';
+
+/** One encoding's figures: medians over the rounds, the ratio to identity round by round. */
+export interface CompressionFigures {
+  /** size of one home-feed response as sent */
+  bytes: number;
+  rps: number;
+  /** throughput over the identity pass of the same round */
+  throughputRatio: number;
+  serverCpuMsPerRequest: number;
+  /** serverCpuMsPerRequest minus identity's */
+  extraCpuMsPerRequest: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface CompressionResult {
+  workload: string;
+  passes: Record<Encoding, Pass[]>;
+  byEncoding: Record<Encoding, CompressionFigures>;
+  /** ms to compress one response in the benchmark's process, per method */
+  compressMs: Record<string, number>;
+}
+
 export interface DatasetResult {
   spec: DatasetSpec;
   generated: Generated | null;
@@ -80,6 +105,8 @@ export interface DatasetResult {
   logIn?: LogInResult;
   /** logIn with every core but one hashing (ARGON2_MAX_CONCURRENT), against bare argon2 on as many */
   logInOwnCore?: LogInResult;
+  /** `--compression`: the home feed asking for identity, gzip and br */
+  compression?: CompressionResult;
   profile?: ProfileSummary & { file: string; allocations?: AllocationSummary & { file: string } };
   explainFile?: string;
 }

@@ -14,6 +14,24 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/**
+ * Browser origins, each exactly as a browser sends it in `Origin` (scheme, host, port if not
+ * the default, nothing after): a trailing slash or a path would never match and fail silently.
+ */
+const origins = list.refine(
+  (values) => values.every(isOrigin),
+  'must be comma-separated origins such as https://app.example.com or http://localhost:5173 (no path, no trailing slash)',
+);
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 const SECONDS = { s: 1, m: 60, h: 3_600, d: 86_400 } as const;
 
 /** A rate limit: "10/15m" = 10 per 15 minutes (fixed window); "off" = no limit (null). */
@@ -82,7 +100,7 @@ export const envSchema = z
     ARGON2_TIME_COST: int(2, 100).default(2),
     ARGON2_PARALLELISM: int(1, 16).default(1),
 
-    CORS_ORIGINS: list.default([]),
+    CORS_ORIGINS: origins.default([]),
     INTROSPECTION: bool.optional(),
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
     HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1_000, 600_000).default(65_000),
@@ -106,6 +124,7 @@ export const envSchema = z
     MAX_COST: int(100, 10_000_000).default(10_000),
     HTTP_MAX_BODY_BYTES: int(1024, 16 * 1024 * 1024).default(100 * 1024),
     GRAPHQL_EXECUTOR: z.enum(['compiled', 'graphql-js']).default('compiled'),
+    COMPRESSION: z.enum(['on', 'off']).default('on'),
     TRUST_PROXY: trustProxy.default(false),
 
     // Abuse limits: "<attempts>/<window>" (window in s, m, h or d), or "off"

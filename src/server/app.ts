@@ -8,7 +8,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import cors from 'cors';
 import type { GraphQLSchema } from 'graphql';
 import express from 'express';
 import type { Config } from '../config';
@@ -33,6 +32,9 @@ import { handleTransportErrors } from './transport-errors';
 import type { RealtimeHub } from '../realtime/hub';
 import { withTimeout } from '../core/timeout';
 import { compiledExecutorGateway } from './compiled-executor';
+import { compressResponses } from './compression';
+import { corsHandlers } from './cors';
+import { refuseSimplePosts } from './csrf';
 
 export interface AppOptions extends Omit<AppServices, 'events' | 'limits' | 'policy' | 'sessions'> {
   /** who may see what; all content is public unless told otherwise (tests hide chosen rows) */
@@ -98,7 +100,8 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.isProduction,
-    csrfPrevention: true,
+    // Replaced by refuseSimplePosts, which lets queries over GET through (see csrf.ts).
+    csrfPrevention: false,
     allowBatchedHttpRequests: false,
     // main.ts owns the signals: it stops the server, then the database, then exits. Apollo's
     // own handler would stop concurrently and re-raise the signal.
@@ -148,7 +151,9 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
   });
   app.use(
     '/graphql',
-    cors<cors.CorsRequest>({ origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false }),
+    ...(config.COMPRESSION === 'on' ? [compressResponses()] : []),
+    ...corsHandlers(config),
+    refuseSimplePosts(),
     express.json({ limit: config.HTTP_MAX_BODY_BYTES }),
     eventStreams.middleware, // /graphql/stream, behind the same CORS and body limit
     expressMiddleware(apollo, {

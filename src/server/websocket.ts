@@ -5,13 +5,13 @@ import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Config } from '../config';
 import type { AppContext, Viewer } from '../core/context';
 import type { CountedConnection } from './connections-per-user';
 import type { SubscriptionContext } from '../realtime/context';
 import { subscribePerEvent } from '../realtime/execute';
 import { formatErrors, prepareOperation } from './subscription-operation';
 import type { Subscriptions } from './subscriptions';
+import { browserOriginAllowed } from './cors';
 
 const POLICY_VIOLATION = 1008;
 const TRY_AGAIN_LATER = 1013;
@@ -33,6 +33,7 @@ type SocketContext = Context<Record<string, unknown> | undefined, SocketExtra>;
 export function attachWebSocketServer(server: http.Server, subscriptions: Subscriptions) {
   const { schema, services } = subscriptions;
   const { config } = services;
+  const browserOrigin = browserOriginAllowed(config);
   // A message over the cap closes the socket with 1009 (ws); the default would be 100 MiB.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.WS_MAX_PAYLOAD_BYTES });
   let closing = false;
@@ -42,7 +43,7 @@ export function attachWebSocketServer(server: http.Server, subscriptions: Subscr
     if (new URL(request.url ?? '/', 'http://host').pathname !== '/graphql')
       return refuse(socket, 404, 'Not Found');
     if (closing) return refuse(socket, 503, 'Service Unavailable');
-    if (!originAllowed(request, config)) return refuse(socket, 403, 'Forbidden');
+    if (!originAllowed(request, browserOrigin)) return refuse(socket, 403, 'Forbidden');
     wss.handleUpgrade(request, socket, head, (ws) => {
       quietClientProtocolErrors(ws, services.log);
       wss.emit('connection', ws, request);
@@ -125,12 +126,12 @@ function socketConnection(socket: WebSocket): CountedConnection {
 /**
  * Browsers always send Origin; other clients (apps, servers) usually do not and cannot be
  * hijacked through a victim's browser. Allowed: no Origin, the server's own origin (e.g.
- * Sandbox served from here), or one listed in CORS_ORIGINS.
+ * Sandbox served from here), or a browser origin that may also call the API over HTTP.
  */
-function originAllowed(request: http.IncomingMessage, config: Pick<Config, 'CORS_ORIGINS'>): boolean {
+function originAllowed(request: http.IncomingMessage, browserOrigin: (origin: string) => boolean): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) return true;
-  if (config.CORS_ORIGINS.includes(origin)) return true;
+  if (browserOrigin(origin)) return true;
   try {
     return new URL(origin).host === request.headers.host;
   } catch {

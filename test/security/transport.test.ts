@@ -56,9 +56,44 @@ describe('CSRF prevention', () => {
     }
   });
 
-  it('refuses a GET without a preflight header', async () => {
-    const res = await fetch(`${app.url}?query=${encodeURIComponent('{ viewer { id } }')}`);
-    expect(res.status).toBe(400);
+  it('refuses a simple POST whatever its operation, and one with no content-type at all', async () => {
+    const query = JSON.stringify({ query: '{ viewer { id } }' });
+    for (const headers of [{ 'content-type': 'text/plain;charset=UTF-8' }, {}] as Record<string, string>[]) {
+      const res = await post(query, headers);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        errors: [
+          {
+            message: expect.stringContaining('blocked as a potential Cross-Site Request Forgery'),
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ],
+      });
+    }
+  });
+
+  // Bearer tokens are never sent by a browser on its own, so a cross-site GET runs as
+  // anonymous, and without CORS headers its answer stays hidden from the page that sent it.
+  it("serves a query over GET without a preflight header (urql's default), as anonymous", async () => {
+    const res = await fetch(`${app.url}?query=${encodeURIComponent('{ viewer { id } }')}`, {
+      headers: {
+        // urql 6's default for a query
+        accept:
+          'application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed',
+        origin: 'https://evil.example',
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ data: { viewer: null } });
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('still refuses a mutation over GET without a preflight header: 405, before any SQL', async () => {
+    const { result: res, statements } = await app.db.statements.capture(() =>
+      fetch(`${app.url}?query=${encodeURIComponent('mutation { logOut }')}`),
+    );
+    expect(res.status).toBe(405);
+    expect(statements).toEqual([]);
   });
 });
 

@@ -36,6 +36,20 @@ describe('configuration', () => {
     expect(parseConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).introspection).toBe(true);
   });
 
+  it('takes CORS_ORIGINS only as origins a browser would send', () => {
+    expect(
+      parseConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' }).CORS_ORIGINS,
+    ).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    for (const bad of ['https://app.example.com/', 'app.example.com', 'https://app.example.com/graphql', '*'])
+      expect(() => parseConfig({ CORS_ORIGINS: bad })).toThrow(/CORS_ORIGINS.*no trailing slash/);
+  });
+
+  it('compresses unless COMPRESSION=off', () => {
+    expect(parseConfig({}).COMPRESSION).toBe('on');
+    expect(parseConfig({ COMPRESSION: 'off' }).COMPRESSION).toBe('off');
+    expect(() => parseConfig({ COMPRESSION: 'gzip' })).toThrow(/COMPRESSION/);
+  });
+
   it('stops start-up with exit code 1, naming the invalid setting', () => {
     const root = path.resolve(__dirname, '..', '..');
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
