@@ -120,6 +120,7 @@ interface UploadRow {
   contentType: string;
   byteSize: number;
   expiresAt: Date;
+  usedAt: Date | null;
 }
 
 /** The uploads named, in order: another user's is NOT_FOUND, an expired one BAD_USER_INPUT. */
@@ -132,7 +133,7 @@ async function findUsableUploads(ctx: AppContext, viewerId: bigint, uses: readon
   return uses.map(({ uploadId, field }) => {
     const row = rows.find((r) => r.key === uploadId);
     if (!row || row.userId !== viewerId) throw notFound('Upload');
-    if (seen.has(uploadId)) throw badUserInput(field, 'An upload can be used only once.');
+    if (seen.has(uploadId) || row.usedAt) throw badUserInput(field, 'An upload can be used only once.');
     seen.add(uploadId);
     if (row.expiresAt.getTime() <= Date.now()) throw badUserInput(field, 'This upload has expired.');
     return row;
@@ -177,13 +178,14 @@ async function prepare(ctx: AppContext, upload: UploadRow, field: string, kind: 
 }
 
 /**
- * Deletes the upload rows: a use is one delete, so of two requests using one upload at once
- * exactly one commits. Anything missing was used or swept since it was checked.
+ * Marks the uploads used, in one statement: of two requests using one upload at once exactly
+ * one commits. Anything not marked was used or expired since it was checked.
  */
 async function consumeUploads(tx: Transaction, viewerId: bigint, uses: readonly UploadUse[]): Promise<void> {
   const keys = uses.map((use) => use.uploadId);
-  const consumed = await tx.upload.deleteMany({
-    where: { key: { in: keys }, userId: viewerId, expiresAt: { gt: new Date() } },
+  const consumed = await tx.upload.updateMany({
+    where: { key: { in: keys }, userId: viewerId, usedAt: null, expiresAt: { gt: new Date() } },
+    data: { usedAt: new Date() },
   });
   if (consumed.count !== keys.length) {
     throw badUserInput(uses[0]!.field, 'An upload was used or expired meanwhile.');

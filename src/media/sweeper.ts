@@ -18,7 +18,7 @@ const BATCH = 100;
  * removed after), so a crash at any point leaves at worst files without rows, never the
  * reverse. Each step claims its work in the database, so instances sweeping at once never
  * take the same item:
- * 1. expired uploads: rows deleted (claimed with SKIP LOCKED), then their bytes;
+ * 1. expired uploads, used or not: rows deleted (claimed with SKIP LOCKED), then their bytes;
  * 2. garbage written by triggers when a post's media or an avatar went: row, then renditions;
  * 3. orphans, files whose rows never came (a crash between writing files and rows) or whose
  *    removal failed: once per upload lifetime, one instance lists the storage and removes every
@@ -84,7 +84,8 @@ async function scanOrphans({ prisma, media, config }: SweepDeps): Promise<number
 async function namedKeys(prisma: SweepDeps['prisma'], area: StorageArea, keys: string[]): Promise<string[]> {
   const rows =
     area === 'uploads'
-      ? await prisma.$queryRaw<{ key: string }[]>`SELECT key FROM uploads WHERE key = ANY(${keys})`
+      ? await prisma.$queryRaw<{ key: string }[]>`
+          SELECT key FROM uploads WHERE key = ANY(${keys}) AND used_at IS NULL`
       : await prisma.$queryRaw<{ key: string }[]>`
           SELECT asset_key AS key FROM post_media WHERE asset_key = ANY(${keys})
           UNION SELECT avatar_key FROM users WHERE avatar_key = ANY(${keys})`;

@@ -17,6 +17,7 @@ CREATE TABLE "uploads" (
     "byte_size" INTEGER NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "expires_at" TIMESTAMPTZ(3) NOT NULL,
+    "used_at" TIMESTAMPTZ(3),
 
     CONSTRAINT "uploads_pkey" PRIMARY KEY ("id")
 );
