@@ -2,7 +2,7 @@ import { decode } from 'blurhash';
 import sharp from 'sharp';
 import { codesOf, startTestApp, type TestApp } from '../support/app';
 import { signUp, type TestUser } from '../support/scenario';
-import { CREATE_POST, createUpload, picture, send, upload } from './support';
+import { CREATE_POST, createUpload, picture, upload } from './support';
 
 let app: TestApp;
 let alice: TestUser;
