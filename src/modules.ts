@@ -5,6 +5,7 @@ import { commentsModule } from './comments';
 import { feedModule } from './feed';
 import { followsModule } from './follows';
 import { likesModule } from './likes';
+import { mediaModule } from './media';
 import { postsModule } from './posts';
 import { searchModule } from './search';
 import { usersModule } from './users';
@@ -19,6 +20,7 @@ export const modules: readonly DomainModule[] = [
   followsModule,
   feedModule,
   searchModule,
+  mediaModule,
 ];
 
 /** How each realtime event travels and reaches its subscribers, from every domain. */

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import path from 'node:path';
 import { z } from 'zod';
 
 const bool = z
@@ -31,6 +32,11 @@ function isOrigin(value: string): boolean {
     return false;
   }
 }
+
+const httpUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL')
+  .transform((v) => v.replace(/\/+$/, ''));
 
 const SECONDS = { s: 1, m: 60, h: 3_600, d: 86_400 } as const;
 
@@ -141,12 +147,32 @@ export const envSchema = z
       .default('shutter'),
     ARGON2_MAX_CONCURRENT: int(1, 64).default(2),
     ARGON2_MAX_QUEUE: int(0, 100_000).default(100),
+
+    // Media (photo uploads); see the README's "Photos"
+    PUBLIC_URL: httpUrl.optional(),
+    MEDIA_DIR: z.string().min(1).optional(),
+    MEDIA_PUBLIC_URL: httpUrl.optional(),
+    MEDIA_SIGNING_SECRET: z.string().min(32).optional(),
+    MEDIA_MAX_BYTES: int(1024, 1024 * 1024 * 1024).default(20 * 1024 * 1024),
+    MEDIA_MAX_PIXELS: int(1_000, 1_000_000_000).default(50_000_000),
+    MEDIA_UPLOAD_TTL_SECONDS: int(1, 7 * 86_400).default(3_600),
+    MEDIA_PROCESSING_CONCURRENCY: int(1, 64).default(2),
+    MEDIA_PROCESSING_QUEUE: int(0, 10_000).default(20),
+    MEDIA_SWEEP_INTERVAL_MS: int(0, 86_400_000).default(60_000),
+    RATE_LIMIT_CREATE_UPLOAD: rate.prefault('100/1h'),
+    S3_BUCKET: z.string().min(3).max(63).optional(),
+    S3_ENDPOINT: httpUrl.optional(),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    S3_FORCE_PATH_STYLE: bool.default(false),
   })
   .transform((env) => ({
     ...env,
     isProduction: env.NODE_ENV === 'production',
     introspection: env.INTROSPECTION ?? env.NODE_ENV !== 'production',
     embeddedDatabase: env.DATABASE_URL === undefined,
+    mediaDir: env.MEDIA_DIR ?? path.join(env.DATA_DIR, 'media'),
   }));
 
 export type Config = z.output<typeof envSchema>;

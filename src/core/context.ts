@@ -13,6 +13,13 @@ import type { PasswordHashing, RateLimits } from './services';
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the domains
 export interface Loaders {}
 
+/**
+ * Photo storage and processing. Empty here for the same reason as Loaders: the media domain
+ * fills it in (src/media/runtime.ts).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the media domain
+export interface MediaServices {}
+
 /** The authenticated requester: the user and the session their token belongs to. */
 export interface Viewer {
   id: bigint;
@@ -44,6 +51,8 @@ export interface AppServices {
   /** who may see what (see core/visibility.ts) */
   policy: ReadPolicy;
   sessions: SessionCheck;
+  /** where uploads go, how they become renditions, the sweeper's storage */
+  media: MediaServices;
 }
 
 /**

@@ -46,7 +46,8 @@ export async function feed(
     SELECT ${postColumns('p')}, ${userColumns('u', 'author.')},
       coalesce((
         SELECT json_agg(json_build_object('position', m.position, 'url', m.url, 'altText', m.alt_text,
-                                          'width', m.width, 'height', m.height) ORDER BY m.position)
+                                          'width', m.width, 'height', m.height, 'assetKey', m.asset_key,
+                                          'blurhash', m.blurhash, 'variants', m.variants) ORDER BY m.position)
         FROM post_media m WHERE m.post_id = p.id
       ), '[]') AS media,
       EXISTS (SELECT 1 FROM likes l WHERE l.user_id = ${viewer.id} AND l.post_id = p.id) AS "viewerHasLiked"

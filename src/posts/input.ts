@@ -10,6 +10,8 @@ export const MAX_MEDIA_DIMENSION = 10_000;
 export interface MediaData {
   position: number;
   url: string;
+  /** set instead of a real url when the media is an upload (processed by the media domain) */
+  uploadId?: string;
   altText: string | null;
   width: number | null;
   height: number | null;
@@ -29,9 +31,13 @@ function parseMediaItem(item: MediaInput, position: number): MediaData {
   // Blank alt text tells a screen reader nothing: store it as absent.
   const altText =
     item.altText == null ? '' : checkLength(`${at}.altText`, item.altText.trim(), 0, MAX_ALT_TEXT);
+  if ((item.url == null) === (item.uploadId == null)) {
+    throw badUserInput('media', `media.${position}: give exactly one of url and uploadId.`);
+  }
   return {
     position,
-    url: checkHttpUrl(`${at}.url`, item.url),
+    url: item.url == null ? '' : checkHttpUrl(`${at}.url`, item.url),
+    ...(item.uploadId != null && { uploadId: item.uploadId }),
     altText: altText || null,
     width: parseDimension(`${at}.width`, item.width),
     height: parseDimension(`${at}.height`, item.height),

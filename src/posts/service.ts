@@ -4,7 +4,8 @@ import { requireViewer } from '../core/viewer';
 import { forbidden, notFound } from '../core/errors';
 import { fromGlobalId, toGlobalId } from '../core/global-id';
 import type { CreatePostInput } from '../generated/graphql';
-import { parseCaption, parseCreatePost } from './input';
+import { parseCaption, parseCreatePost, type MediaData } from './input';
+import { withUploads, type PreparedPicture } from '../media/service';
 
 export async function findPost(ctx: AppContext, globalId: string): Promise<Post | null> {
   return ctx.loaders.postById.load(fromGlobalId('Post', globalId, 'id'));
@@ -13,15 +14,42 @@ export async function findPost(ctx: AppContext, globalId: string): Promise<Post 
 export async function createPost(ctx: AppContext, input: CreatePostInput): Promise<Post> {
   const viewer = requireViewer(ctx);
   const { caption, media } = parseCreatePost(input);
-  // A nested write is one transaction: there is never a post without its media.
-  const post = await ctx.prisma.post.create({
-    data: { authorId: viewer.id, caption, media: { createMany: { data: media } } },
-  });
+  const uploads = media.flatMap((m) => (m.uploadId ? [{ uploadId: m.uploadId, field: 'media' }] : []));
+  // A nested write is one transaction: there is never a post without its media. Uploads are
+  // processed first and consumed in the same transaction (see withUploads).
+  const post = await withUploads(ctx, uploads, 'post', (tx, pictures) =>
+    tx.post.create({
+      data: {
+        authorId: viewer.id,
+        caption,
+        media: { createMany: { data: media.map(withPicture(pictures)) } },
+      },
+    }),
+  );
   ctx.loaders.postById.prime(post.id, post);
   // Announced after the commit, so a subscriber that loads the post finds it.
   await ctx.events.publish({ type: 'postCreated', postId: String(post.id), authorId: String(post.authorId) });
   return post;
 }
+
+/** A media row: as given, or, for an upload, its renditions measured by the server. */
+const withPicture =
+  (pictures: PreparedPicture[]) =>
+  ({ uploadId, ...media }: MediaData) => {
+    const picture = uploadId === undefined ? undefined : pictures.find((p) => p.uploadKey === uploadId);
+    if (!picture) return media;
+    const { assetKey, width, height, blurhash, variants } = picture;
+    // url keeps the largest rendition's name; its public URL depends on the storage's address.
+    return {
+      ...media,
+      url: variants.at(-1)!.name,
+      assetKey,
+      width,
+      height,
+      blurhash,
+      variants: [...variants],
+    };
+  };
 
 /** The viewer's own post, for changes only its author may make. */
 async function loadOwnPost(ctx: AppContext, globalId: string): Promise<Post> {

@@ -11,7 +11,10 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { GraphQLSchema } from 'graphql';
 import express from 'express';
 import type { Config } from '../config';
-import type { AppContext, AppServices } from '../core/context';
+import type { AppContext, AppServices, MediaServices } from '../core/context';
+import { createMediaRuntime } from '../media/runtime';
+import { startMediaSweeper, sweepMedia, type SweepReport } from '../media/sweeper';
+import { mediaRoutes } from './media-routes';
 import { PUBLIC_CONTENT, type ReadPolicy } from '../core/visibility';
 import { buildSchema } from '../graphql/schema';
 import { limitedActions } from '../modules';
@@ -36,7 +39,9 @@ import { compressResponses } from './compression';
 import { corsHandlers } from './cors';
 import { refuseSimplePosts } from './csrf';
 
-export interface AppOptions extends Omit<AppServices, 'events' | 'limits' | 'policy' | 'sessions'> {
+export interface AppOptions extends Omit<AppServices, 'events' | 'limits' | 'policy' | 'sessions' | 'media'> {
+  /** photo storage and processing; built from the config unless given (tests wrap it) */
+  media?: MediaServices;
   /** who may see what; all content is public unless told otherwise (tests hide chosen rows) */
   policy?: ReadPolicy;
   /** true when the database answers; backs /readyz */
@@ -49,6 +54,9 @@ export interface RunningApp {
   readonly url: string;
   /** this instance's subscription fan-out (tests and benchmarks watch its subscriber count) */
   readonly realtime: RealtimeHub;
+  /** photo storage and processing, and one sweep of its unused files (tests run it) */
+  readonly media: MediaServices;
+  sweepMedia(): Promise<SweepReport>;
   /** Graceful stop: refuse new work, let in-flight requests finish (bounded), close sockets. */
   stop(): Promise<void>;
 }
@@ -65,6 +73,8 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
   const pubsub = createPubSub(config, log);
   const sessions = createSessionCheck(options.prisma, pubsub, { ttlMs: config.SESSION_CACHE_MS });
   await sessions.ready;
+  let origin = config.PUBLIC_URL;
+  const media = options.media ?? createMediaRuntime(config, () => origin ?? '');
   const services: AppServices = {
     config: options.config,
     prisma: options.prisma,
@@ -74,6 +84,7 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
     limits: await createRateLimits(config, log, limitedActions),
     policy: options.policy ?? PUBLIC_CONTENT,
     sessions,
+    media,
   };
   // Text checks outermost: a refused string spends no rate-limit budget.
   const schema = withTextChecks(withRateLimits(buildSchema(), limitedActions));
@@ -149,6 +160,7 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
       res.status(503).json({ status: 'unavailable' });
     }
   });
+  if (media.local) app.use(mediaRoutes(media.local, log));
   app.use(
     '/graphql',
     ...(config.COMPRESSION === 'on' ? [compressResponses()] : []),
@@ -175,6 +187,8 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
     server.listen(port, host, () => resolve());
   });
   const actualPort = (server.address() as AddressInfo).port;
+  origin ??= `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${actualPort}`;
+  const sweeper = startMediaSweeper(services, log);
   log.info({ port: actualPort }, `Shutter listening on http://localhost:${actualPort}/graphql`);
 
   return {
@@ -182,8 +196,11 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
     port: actualPort,
     url: `http://127.0.0.1:${actualPort}/graphql`,
     realtime: subscriptions.realtime,
+    media,
+    sweepMedia: () => sweepMedia(services),
     stop: () =>
       (stopping ??= (async () => {
+        await sweeper.stop();
         await apollo.stop();
         await pubsub.close();
         await services.limits.close();

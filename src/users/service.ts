@@ -1,22 +1,47 @@
 import type { UpdateProfileInput } from '../generated/graphql';
 import type { AppContext } from '../core/context';
 import { requireViewer } from '../core/viewer';
+import { Prisma } from '../generated/prisma/client';
+import { badUserInput } from '../core/errors';
+import { withUploads, type PreparedPicture } from '../media/service';
 import { checkHttpUrl, checkLength, longerThan } from '../core/validate';
 import { USER_SELECT, userColumns, type UserModel } from './columns';
 
 /** Fields left out or null keep their value; an empty avatarUrl removes the avatar. */
 export async function updateProfile(ctx: AppContext, input: UpdateProfileInput): Promise<UserModel> {
   const viewer = requireViewer(ctx);
-  const data: { displayName?: string; bio?: string; avatarUrl?: string | null } = {};
+  const data: Prisma.UserUpdateInput = {};
   if (input.displayName != null)
     data.displayName = checkLength('displayName', input.displayName.trim(), 1, 64);
   if (input.bio != null) data.bio = checkLength('bio', input.bio, 0, 150);
   if (input.avatarUrl != null)
     data.avatarUrl = input.avatarUrl === '' ? null : checkHttpUrl('avatarUrl', input.avatarUrl);
-  const user = await ctx.prisma.user.update({ where: { id: viewer.id }, data, select: USER_SELECT });
+  if (input.avatarUrl != null && input.avatarUploadId != null) {
+    throw badUserInput('avatarUploadId', 'Give avatarUrl or avatarUploadId, not both.');
+  }
+  // A new avatar by URL (or none) replaces an uploaded one; its files go (a trigger's garbage).
+  if (input.avatarUrl != null) Object.assign(data, NO_UPLOADED_AVATAR);
+  const uses =
+    input.avatarUploadId == null ? [] : [{ uploadId: input.avatarUploadId, field: 'avatarUploadId' }];
+  const user = await withUploads(ctx, uses, 'avatar', (tx, [avatar]) =>
+    tx.user.update({
+      where: { id: viewer.id },
+      data: avatar ? { ...data, ...uploadedAvatar(avatar) } : data,
+      select: USER_SELECT,
+    }),
+  );
   ctx.loaders.userById.clear(user.id).prime(user.id, user);
   return user;
 }
+
+const NO_UPLOADED_AVATAR = { avatarKey: null, avatarBlurhash: null, avatarVariants: Prisma.DbNull };
+
+const uploadedAvatar = (avatar: PreparedPicture) => ({
+  avatarUrl: null,
+  avatarKey: avatar.assetKey,
+  avatarBlurhash: avatar.blurhash,
+  avatarVariants: [...avatar.variants],
+});
 
 export async function findByUsername(ctx: AppContext, username: string): Promise<UserModel | null> {
   const normalized = username.trim().toLowerCase();

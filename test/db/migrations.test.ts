@@ -63,9 +63,12 @@ describe('migrate', () => {
       'comments',
       'follows',
       'likes',
+      'media_garbage',
+      'media_sweeps',
       'post_media',
       'posts',
       'sessions',
+      'uploads',
       'users',
     ]);
   });

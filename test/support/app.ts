@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import type { ReadPolicy } from '../../src/core/visibility';
 import { PasswordHasher } from '../../src/security/passwords';
 import { parseConfig, type Config } from '../../src/config';
@@ -65,6 +67,8 @@ export async function startTestApp(
     ...TEST_LIMITS,
     // Test files share one Redis in CI; each app counts on its own unless told otherwise.
     RATE_LIMIT_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}`,
+    // Each app stores uploaded photos apart (several share a folder only when told to).
+    MEDIA_DIR: path.join(os.tmpdir(), `shutter-media-${randomBytes(6).toString('hex')}`),
     ...env,
   });
   // `logLines` collects what the server logs, parsed, for tests of what it logs and how.

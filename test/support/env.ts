@@ -15,6 +15,7 @@ export const TEST_LIMITS: Record<string, string> = {
   RATE_LIMIT_ADD_COMMENT: '100000/1h',
   RATE_LIMIT_LIKE_POST: '100000/1h',
   RATE_LIMIT_FOLLOW: '100000/1h',
+  RATE_LIMIT_CREATE_UPLOAD: '100000/1h',
   ARGON2_MAX_QUEUE: '100000',
 };
 for (const [name, value] of Object.entries(TEST_LIMITS)) process.env[name] ??= value;
