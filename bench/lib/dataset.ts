@@ -132,7 +132,8 @@ export async function generateDataset(
       LANGUAGE sql IMMUTABLE PARALLEL SAFE
       AS $$ SELECT ((hashint8extended(k, salt) >> 11) & 9007199254740991)::float8 / 9007199254740992.0 $$`);
     await db.query('BEGIN');
-    await step('truncate', `TRUNCATE ${LOADED_TABLES.join(', ')}`);
+    // CASCADE: tables that only point at the loaded ones (uploads, say) start empty too.
+    await step('truncate', `TRUNCATE ${LOADED_TABLES.join(', ')} CASCADE`);
     const saved = await dropConstraintsAndIndexes(db);
     await db.query(`SET LOCAL session_replication_role = replica`);
 
@@ -283,13 +284,17 @@ interface SavedSchema {
   indexes: { name: string; def: string }[];
 }
 
-/** Drops the loaded tables' keys, foreign keys and indexes; returns their definitions. */
+/**
+ * Drops the loaded tables' keys, foreign keys and indexes, and the foreign keys of other tables
+ * that point at them (a key cannot go while one depends on it); returns their definitions.
+ */
 async function dropConstraintsAndIndexes(db: pg.Client): Promise<SavedSchema> {
   const tables = LOADED_TABLES.map((t) => `'${t}'::regclass`).join(', ');
   const constraints = (
     await db.query<{ table: string; name: string; def: string; type: string }>(
       `SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS def, contype AS type
-       FROM pg_constraint WHERE conrelid IN (${tables}) AND contype IN ('p', 'u', 'f')
+       FROM pg_constraint
+       WHERE (conrelid IN (${tables}) AND contype IN ('p', 'u', 'f')) OR (confrelid IN (${tables}) AND contype = 'f')
        ORDER BY contype = 'f' DESC, conname`,
     )
   ).rows;
