@@ -1,7 +1,6 @@
-import { Semaphore } from 'async-mutex';
 import { encode } from 'blurhash';
 import sharp from 'sharp';
-import { rateLimited } from '../core/errors';
+import { WorkLine, type WorkLineStats } from '../core/work-line';
 
 // Operation caching keeps decoded images around between uploads; each upload is decoded once,
 // so the cache would only hold memory that a burst of uploads needs for itself.
@@ -45,11 +44,7 @@ export interface ProcessingOptions {
   maxQueue: number;
 }
 
-export interface ProcessingStats {
-  running: number;
-  waiting: number;
-  peakRunning: number;
-}
+export type ProcessingStats = WorkLineStats;
 
 /**
  * Turns uploaded bytes into the renditions that are served: decoded by sharp (libvips, on its
@@ -58,31 +53,23 @@ export interface ProcessingStats {
  * in support today decodes it (Safari since 14, Android since 4), and a second JPEG set would
  * double the storage and the processing time for no client we serve.
  *
- * At most `maxConcurrent` pictures are processed at once (the rest wait, at most `maxQueue`),
- * so a burst of 12-megapixel uploads holds bounded memory and leaves threads for other work.
+ * At most `maxConcurrent` pictures are processed at once (the rest wait, at most `maxQueue`: a
+ * WorkLine), so a burst of 12-megapixel uploads holds bounded memory and leaves threads for
+ * other work.
  */
 export class PictureProcessor {
-  private readonly slots: Semaphore;
-  readonly stats: ProcessingStats = { running: 0, waiting: 0, peakRunning: 0 };
+  private readonly line: WorkLine;
 
   constructor(private readonly options: ProcessingOptions) {
-    this.slots = new Semaphore(options.maxConcurrent);
+    this.line = new WorkLine(options.maxConcurrent, options.maxQueue);
   }
 
-  async process(bytes: Buffer, declaredType: string, kind: RenditionKind): Promise<ProcessedPicture> {
-    const { stats } = this;
-    if (this.slots.isLocked() && stats.waiting >= this.options.maxQueue) throw rateLimited(1);
-    stats.waiting += 1;
-    const [, release] = await this.slots.acquire();
-    stats.waiting -= 1;
-    stats.running += 1;
-    stats.peakRunning = Math.max(stats.peakRunning, stats.running);
-    try {
-      return await this.render(bytes, declaredType, kind);
-    } finally {
-      stats.running -= 1;
-      release();
-    }
+  get stats(): ProcessingStats {
+    return this.line.stats;
+  }
+
+  process(bytes: Buffer, declaredType: string, kind: RenditionKind): Promise<ProcessedPicture> {
+    return this.line.run(() => this.render(bytes, declaredType, kind));
   }
 
   private async render(bytes: Buffer, declaredType: string, kind: RenditionKind): Promise<ProcessedPicture> {

@@ -1,7 +1,6 @@
 import argon2 from 'argon2';
-import { Semaphore } from 'async-mutex';
 import type { Config } from '../config';
-import { rateLimited } from '../core/errors';
+import { WorkLine, type WorkLineStats } from '../core/work-line';
 
 export interface PasswordHashingOptions {
   memoryKiB: number;
@@ -14,27 +13,23 @@ export interface PasswordHashingOptions {
 }
 
 /** What the hash queue is doing, for tests and diagnostics. */
-export interface HashingStats {
-  running: number;
-  waiting: number;
-  /** the most hashes ever computed at once */
-  peakRunning: number;
-  /** hashes and verifications started since start-up */
-  started: number;
-}
+export type HashingStats = WorkLineStats;
 
 /**
  * argon2id with configurable cost (OWASP minimum m=19 MiB, t=2, p=1). The encoded hash carries
  * its own parameters, so raising the cost later only affects new hashes and rehash-on-login.
  *
- * At most `maxConcurrent` hashes run at once (a semaphore; the rest wait in line, at most
- * `maxQueue` of them), so a flood of logins or sign-ups costs bounded memory and leaves
- * libuv's thread pool (4 threads by default) free for other work.
+ * At most `maxConcurrent` hashes run at once, the rest wait in line, at most `maxQueue` of them
+ * (a WorkLine), so a flood of logins or sign-ups costs bounded memory and leaves libuv's
+ * thread pool (4 threads by default) free for other work.
  */
 export class PasswordHasher {
   private readonly dummyHash: Promise<string>;
-  private readonly slots: Semaphore;
-  readonly stats: HashingStats = { running: 0, waiting: 0, peakRunning: 0, started: 0 };
+  private readonly line: WorkLine;
+
+  get stats(): HashingStats {
+    return this.line.stats;
+  }
 
   static fromConfig(
     config: Pick<
@@ -56,13 +51,13 @@ export class PasswordHasher {
   }
 
   constructor(private readonly options: PasswordHashingOptions) {
-    this.slots = new Semaphore(options.maxConcurrent);
+    this.line = new WorkLine(options.maxConcurrent, options.maxQueue);
     // Compared against when the login is unknown, so that path costs a real verification too.
     this.dummyHash = this.hash('not-a-real-password-just-timing-cover');
   }
 
   hash(password: string): Promise<string> {
-    return this.inLine(() =>
+    return this.line.run(() =>
       argon2.hash(password, {
         type: argon2.argon2id,
         memoryCost: this.options.memoryKiB,
@@ -75,26 +70,8 @@ export class PasswordHasher {
   /** Verifies against `hash`, or against a dummy hash when there is none (unknown user). */
   async verify(hash: string | null, password: string): Promise<boolean> {
     const target = hash ?? (await this.dummyHash);
-    const ok = await this.inLine(() => argon2.verify(target, password).catch(() => false));
+    const ok = await this.line.run(() => argon2.verify(target, password).catch(() => false));
     return ok && hash !== null;
-  }
-
-  /** Runs one hash when a slot is free; RATE_LIMITED (retry in 1 s) when the line is full. */
-  private async inLine<T>(work: () => Promise<T>): Promise<T> {
-    const { stats } = this;
-    if (this.slots.isLocked() && stats.waiting >= this.options.maxQueue) throw rateLimited(1);
-    stats.waiting += 1;
-    const [, release] = await this.slots.acquire();
-    stats.waiting -= 1;
-    stats.running += 1;
-    stats.started += 1;
-    stats.peakRunning = Math.max(stats.peakRunning, stats.running);
-    try {
-      return await work();
-    } finally {
-      stats.running -= 1;
-      release();
-    }
   }
 
   /** True when `hash` was made with other parameters than the configured ones. */
