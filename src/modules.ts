@@ -7,6 +7,7 @@ import { followsModule } from './follows';
 import { likesModule } from './likes';
 import { mediaModule } from './media';
 import { postsModule } from './posts';
+import { safetyModule } from './safety';
 import { searchModule } from './search';
 import { usersModule } from './users';
 
@@ -20,6 +21,7 @@ export const modules: readonly DomainModule[] = [
   followsModule,
   feedModule,
   searchModule,
+  safetyModule,
   mediaModule,
 ];
 

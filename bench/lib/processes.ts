@@ -30,6 +30,9 @@ export const SHUTTER_BENCH_ENV: Record<string, string> = {
   RATE_LIMIT_ADD_COMMENT: 'off',
   RATE_LIMIT_LIKE_POST: 'off',
   RATE_LIMIT_FOLLOW: 'off',
+  RATE_LIMIT_BLOCK: 'off',
+  RATE_LIMIT_MUTE: 'off',
+  RATE_LIMIT_REPORT: 'off',
 };
 
 /**

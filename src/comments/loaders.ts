@@ -42,7 +42,7 @@ type CommentRow = Comment & { parentId: bigint } & Record<`author.${string}`, un
 function fetchCommentPages(prisma: PrismaClient, visible: Visibility) {
   return (postIds: bigint[], page: PageRequest): Promise<CommentRow[]> => prisma.$queryRaw<CommentRow[]>`
     SELECT ${commentColumns('c')}, c.post_id AS "parentId", ${userColumns('u', 'author.')}
-    FROM ${lateralPage({ parentIds: postIds, table: 'comments', alias: 'c', parentColumn: 'post_id', keyset: POST_COMMENTS, page, where: visible.comment('c') })}
+    FROM ${lateralPage({ parentIds: postIds, table: 'comments', alias: 'c', parentColumn: 'post_id', keyset: POST_COMMENTS, page, where: visible.commentUnderShownPost('c') })}
     JOIN users u ON u.id = c.author_id
     ORDER BY ${POST_COMMENTS.sqlOrderBy('c')}`;
 }
@@ -79,7 +79,7 @@ function createCommentLoaders({ prisma, visible }: DataDeps) {
 
 export const commentLoaders = domainLoaders(createCommentLoaders, {
   commentById: 'event',
-  commentPageByPostId: 'event',
+  commentPageByPostId: 'viewer',
 });
 
 // This domain's loaders, in every request's `ctx.loaders`.
@@ -110,7 +110,7 @@ export function firstCommentsJson(postAlias: string, first: number, visible: Vis
       'authorId', c.author_id::text, 'body', c.body, 'createdAt', c.created_at,
       'author', ${userJson('cu')}) ORDER BY ${POST_COMMENTS.sqlOrderBy('c')})
     FROM (
-      SELECT * FROM comments c WHERE c.post_id = ${post}.id AND ${visible.comment('c')}
+      SELECT * FROM comments c WHERE c.post_id = ${post}.id AND ${visible.commentUnderShownPost('c')}
       ORDER BY ${POST_COMMENTS.sqlOrderBy('c')}
       LIMIT ${first + 1}
     ) c

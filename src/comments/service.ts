@@ -6,6 +6,7 @@ import { isForeignKeyViolation } from '../db/errors';
 import { forbidden, notFound } from '../core/errors';
 import { fromGlobalId, toGlobalId } from '../core/global-id';
 import { checkLength } from '../core/validate';
+import { commentColumns, commentFromRow } from './columns';
 
 export const MAX_COMMENT = 2200;
 
@@ -13,9 +14,16 @@ export async function addComment(ctx: AppContext, input: AddCommentInput): Promi
   const viewer = requireViewer(ctx);
   const postId = fromGlobalId('Post', input.postId, 'postId');
   const body = checkLength('body', input.body.trim(), 1, MAX_COMMENT);
-  // No read first: the foreign key is the existence check, and it cannot race with a delete.
+  // No read first: the post is selected through the read policy in the same statement (a post
+  // the viewer may not see inserts nothing: NOT_FOUND), and the foreign key covers a concurrent
+  // delete.
   try {
-    const comment = await ctx.prisma.comment.create({ data: { postId, authorId: viewer.id, body } });
+    const [row] = await ctx.prisma.$queryRaw<object[]>`
+      INSERT INTO comments (post_id, author_id, body)
+      SELECT p.id, ${viewer.id}::bigint, ${body} FROM posts p WHERE p.id = ${postId} AND ${ctx.visible.post('p')}
+      RETURNING ${commentColumns('comments')}`;
+    if (!row) throw notFound('Post');
+    const comment = commentFromRow(row);
     ctx.loaders.commentById.prime(comment.id, comment);
     // Announced after the commit, so a subscriber that loads the comment finds it.
     await ctx.events.publish({

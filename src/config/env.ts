@@ -141,6 +141,9 @@ export const envSchema = z
     RATE_LIMIT_ADD_COMMENT: rate.prefault('200/1h'),
     RATE_LIMIT_LIKE_POST: rate.prefault('500/1h'),
     RATE_LIMIT_FOLLOW: rate.prefault('200/1h'),
+    RATE_LIMIT_BLOCK: rate.prefault('100/1h'),
+    RATE_LIMIT_MUTE: rate.prefault('100/1h'),
+    RATE_LIMIT_REPORT: rate.prefault('30/1h'),
     RATE_LIMIT_KEY_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9_:.-]{1,64}$/)

@@ -9,7 +9,9 @@ import type { LimitedActions } from './services';
 
 /**
  * Whether the subscribers of one event may share a loader ('event': its answers are the same
- * for every viewer) or each needs their own ('viewer': e.g. viewerHasLiked).
+ * for every viewer the event reaches, e.g. a post or its author by id) or each needs their own
+ * ('viewer': e.g. viewerHasLiked, and every list the read policy filters per viewer, such as a
+ * post's comments: the event's shared loaders apply no policy, see realtime/event-scope.ts).
  */
 export type LoaderScope = 'event' | 'viewer';
 
@@ -33,7 +35,7 @@ export interface DomainLoaders<L extends object = object> {
 
 /** Builds a request's loaders from every domain's (see server/context.ts). */
 export interface LoaderFactory {
-  create(prisma: PrismaClient, viewerId: bigint | null, policy: ReadPolicy): Loaders;
+  create(prisma: PrismaClient, viewerId: bigint | null, policy: ReadPolicy, visible?: Visibility): Loaders;
   scope: Readonly<Record<string, LoaderScope>>;
 }
 

@@ -14,7 +14,7 @@ function createFeedLoaders({ prisma, visible }: DataDeps) {
   };
 }
 
-export const feedLoaders = domainLoaders(createFeedLoaders, { postPageByAuthorId: 'event' });
+export const feedLoaders = domainLoaders(createFeedLoaders, { postPageByAuthorId: 'viewer' });
 
 // This domain's loaders, in every request's `ctx.loaders`.
 declare module '../core/context' {
@@ -27,7 +27,7 @@ function authorPostsFetcher(prisma: PrismaClient, visible: Visibility) {
     AuthorPostRow[]
   >`
     SELECT parent.id AS "parentId", ${postColumns('p')}
-    FROM ${lateralPage({ parentIds: authorIds, table: 'posts', alias: 'p', parentColumn: 'author_id', keyset: USER_POSTS, page, where: visible.post('p') })}
+    FROM ${lateralPage({ parentIds: authorIds, table: 'posts', alias: 'p', parentColumn: 'author_id', keyset: USER_POSTS, page, where: visible.contentOf('parent.id') })}
     ORDER BY parent.id, ${USER_POSTS.sqlOrderBy('p')}`;
 }
 

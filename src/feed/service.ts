@@ -20,7 +20,8 @@ type FeedRow = Post &
   };
 
 /**
- * The home feed: posts by the accounts the viewer follows and the viewer's own, newest first.
+ * The home feed: posts by the accounts the viewer follows and the viewer's own, newest first
+ * (which accounts those are, mutes and blocks considered, is the read policy's `feedAuthors`).
  * Each author's next keys are read from the (author_id, created_at DESC, id DESC) index (an
  * index-only scan), at most one page per author, merged, and only the winning page's rows are
  * fetched. The cost is bounded by the number of accounts followed however old or sparse their
@@ -54,13 +55,10 @@ export async function feed(
       ${commentsFirst === null ? Prisma.empty : Prisma.sql`, ${firstCommentsJson('p', commentsFirst, ctx.visible)} AS comments`}
     FROM (
       SELECT k.id
-      FROM (
-        SELECT f.followee_id AS id FROM follows f WHERE f.follower_id = ${viewer.id}
-        UNION SELECT ${viewer.id}::bigint
-      ) AS author
+      FROM (${ctx.visible.feedAuthors()}) AS author
       CROSS JOIN LATERAL (
         SELECT p.id, p.created_at FROM posts p
-        WHERE p.author_id = author.id AND ${FEED.sqlFrom(page.after, 'p')} AND ${ctx.visible.post('p')}
+        WHERE p.author_id = author.id AND ${FEED.sqlFrom(page.after, 'p')}
         ORDER BY ${FEED.sqlOrderBy('p')}
         LIMIT ${limit}
       ) k

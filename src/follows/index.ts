@@ -8,5 +8,6 @@ export const followsModule: DomainModule = {
   typeDefs: sdlIn(__dirname),
   resolvers: followResolvers,
   loaders: followLoaders,
+  nodes: { FollowRequest: (ctx, id) => ctx.loaders.followRequestById.load(id) },
   limits: { follow: { setting: 'RATE_LIMIT_FOLLOW', per: 'viewer' } },
 };

@@ -19,3 +19,13 @@ export const FOLLOWING = keyset({
     { field: 'id', column: 'followee_id', type: 'bigint' },
   ],
 });
+
+/** A private account's pending follow requests, newest first (alias r). */
+export const FOLLOW_REQUESTS = keyset({
+  name: 'followRequests',
+  direction: 'desc',
+  keys: [
+    { field: 'createdAt', column: 'created_at', type: 'date' },
+    { field: 'id', column: 'id', type: 'bigint' },
+  ],
+});

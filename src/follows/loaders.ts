@@ -1,7 +1,9 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { createChildPageLoader, lateralPage, type Keyset, type PageRequest } from '../core/connection';
 import type { Visibility } from '../core/visibility';
-import { createExistsLoader } from '../core/loader';
+import { createExistsLoader, createLoader } from '../core/loader';
+import { bigintArray } from '../core/sql';
+import type { FollowRequestModel } from './models';
 import { domainLoaders, type DataDeps } from '../core/module';
 import { FOLLOWERS, FOLLOWING } from './keysets';
 import { userColumns, type UserModel } from '../users/columns';
@@ -18,6 +20,21 @@ function createFollowLoaders({ prisma, viewerId, visible }: DataDeps) {
     /** key: a user id -> whether they follow the viewer (always false when anonymous) */
     followsViewerByUserId: createExistsLoader((userIds: readonly bigint[]) =>
       viewerId === null ? Promise.resolve([]) : followersAmong(prisma, viewerId, userIds),
+    ),
+    /** key: a user id -> whether the viewer asked to follow them and they have not answered */
+    viewerRequestedByUserId: createExistsLoader((userIds: readonly bigint[]) =>
+      viewerId === null ? Promise.resolve([]) : requestedAmong(prisma, viewerId, userIds),
+    ),
+    /** key: a follow request id -> the request, for its requester and the account asked only */
+    followRequestById: createLoader(
+      (ids: readonly bigint[]) =>
+        viewerId === null
+          ? Promise.resolve([])
+          : prisma.$queryRaw<FollowRequestModel[]>`
+            SELECT r.id, r.requester_id AS "requesterId", r.target_id AS "targetId", r.created_at AS "createdAt"
+            FROM follow_requests r
+            WHERE r.id = ANY(${bigintArray(ids)}) AND (r.target_id = ${viewerId} OR r.requester_id = ${viewerId})`,
+      (request: FollowRequestModel) => request.id,
     ),
     /** key: { parentId: a user } -> a page of their followers */
     followerPageByUserId: createChildPageLoader(
@@ -37,8 +54,10 @@ function createFollowLoaders({ prisma, viewerId, visible }: DataDeps) {
 export const followLoaders = domainLoaders(createFollowLoaders, {
   viewerFollowsByUserId: 'viewer',
   followsViewerByUserId: 'viewer',
-  followerPageByUserId: 'event',
-  followeePageByUserId: 'event',
+  viewerRequestedByUserId: 'viewer',
+  followRequestById: 'viewer',
+  followerPageByUserId: 'viewer',
+  followeePageByUserId: 'viewer',
 });
 
 // This domain's loaders, in every request's `ctx.loaders`.
@@ -53,6 +72,15 @@ async function followeesAmong(prisma: PrismaClient, viewerId: bigint, userIds: r
     select: { followeeId: true },
   });
   return rows.map((row) => row.followeeId);
+}
+
+/** Which of `userIds` the viewer asked to follow: one lookup on the (requester_id, target_id) key. */
+async function requestedAmong(prisma: PrismaClient, viewerId: bigint, userIds: readonly bigint[]) {
+  const rows = await prisma.followRequest.findMany({
+    where: { requesterId: viewerId, targetId: { in: [...userIds] } },
+    select: { targetId: true },
+  });
+  return rows.map((row) => row.targetId);
 }
 
 /** Which of `userIds` follow the viewer: served by the (followee_id, created_at, follower_id) index. */
@@ -78,7 +106,7 @@ function followPageFetcher(
 ) {
   const listed = Prisma.raw(`f.${userColumn}`);
   const select = Prisma.sql`${listed}, f.created_at`;
-  const where = visible.userWithId(`f.${userColumn}`);
+  const where = Prisma.sql`${visible.contentOf('parent.id')} AND ${visible.userWithId(`f.${userColumn}`)}`;
   return (parentIds: bigint[], page: PageRequest): Promise<FollowUserRow[]> => prisma.$queryRaw<
     FollowUserRow[]
   >`

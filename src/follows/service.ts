@@ -3,45 +3,176 @@ import type { AppContext } from '../core/context';
 import { requireViewer } from '../core/viewer';
 import { retryOnConflict } from '../db/retry';
 import { badUserInput, notFound } from '../core/errors';
-import type { Connection, PageArgs } from '../core/connection';
+import { fetchLimit, type Connection, type PageArgs } from '../core/connection';
+import { FOLLOW_REQUESTS } from './keysets';
+import type { FollowRequestModel } from './models';
 import { fromGlobalId } from '../core/global-id';
 
 /**
  * Following is idempotent: a second follow inserts nothing and a second unfollow deletes
  * nothing. The follower/following counters are kept by database triggers on `follows`, so
- * this code never touches them and they stay exact under concurrent requests.
+ * this code never touches them and they stay exact under concurrent requests. Following a
+ * private account makes a follow request instead, which moves no counter until accepted.
  */
 export async function follow(ctx: AppContext, userId: string): Promise<UserModel> {
   const viewer = requireViewer(ctx);
   const followeeId = fromGlobalId('User', userId, 'userId');
   if (followeeId === viewer.id) throw badUserInput('userId', 'You cannot follow yourself.');
-  // Selecting the followee in the same statement makes an unknown user insert nothing rather
-  // than fail on the foreign key; the re-read below then reports NOT_FOUND. The counter
-  // trigger locks both users' rows, so A following B while B follows A can deadlock: retried.
-  await retryOnConflict(
-    () => ctx.prisma.$executeRaw`
-      INSERT INTO follows (follower_id, followee_id)
-      SELECT ${viewer.id}::bigint, u.id FROM users u WHERE u.id = ${followeeId}
-      ON CONFLICT DO NOTHING`,
-  );
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const target = await followIfPublic(ctx, viewer.id, followeeId);
+    if (!target) throw notFound('User');
+    if (target.viewerBlocked) {
+      throw badUserInput('userId', 'You blocked this account: unblock it before following it.');
+    }
+    if (!target.isPrivate || (await requestToFollow(ctx, viewer.id, followeeId))) break;
+    // The account turned public between the two statements: follow it as a public one.
+  }
+  ctx.loaders.viewerRequestedByUserId.clear(followeeId);
   return reloadAfterWrite(ctx, viewer.id, followeeId);
 }
 
+/**
+ * Follows the account if it is public, in one statement; returns what `follow` needs to know
+ * either way (null when the viewer may not see the account). Selecting the followee in the
+ * same statement makes an unknown user insert nothing rather than fail on the foreign key. The
+ * counter trigger locks both users' rows, so A following B while B follows A can deadlock:
+ * retried.
+ */
+async function followIfPublic(ctx: AppContext, viewerId: bigint, followeeId: bigint) {
+  const [target] = await retryOnConflict(
+    () => ctx.prisma.$queryRaw<{ isPrivate: boolean; viewerBlocked: boolean }[]>`
+      WITH target AS (
+        SELECT u.id, u.is_private,
+          EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = ${viewerId} AND b.blocked_id = u.id) AS blocked
+        FROM users u WHERE u.id = ${followeeId} AND ${ctx.visible.user('u')}
+      ), followed AS (
+        INSERT INTO follows (follower_id, followee_id)
+        SELECT ${viewerId}::bigint, id FROM target WHERE NOT is_private AND NOT blocked
+        ON CONFLICT DO NOTHING
+      )
+      SELECT is_private AS "isPrivate", blocked AS "viewerBlocked" FROM target`,
+  );
+  return target ?? null;
+}
+
+/**
+ * Asks to follow a private account (idempotent; nothing when already following). False when
+ * the account is no longer private. The account's row is locked (FOR SHARE) while the request
+ * is written, so a switch to public (which updates that row, then accepts every pending
+ * request) either waits for this request and accepts it, or is seen by it.
+ */
+async function requestToFollow(ctx: AppContext, viewerId: bigint, targetId: bigint): Promise<boolean> {
+  const [row] = await ctx.prisma.$queryRaw<{ isPrivate: boolean }[]>`
+    WITH target AS (
+      SELECT u.id, u.is_private FROM users u WHERE u.id = ${targetId} FOR SHARE
+    ), requested AS (
+      INSERT INTO follow_requests (requester_id, target_id)
+      SELECT ${viewerId}::bigint, id FROM target
+      WHERE is_private
+        AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ${viewerId} AND f.followee_id = target.id)
+      ON CONFLICT DO NOTHING
+    )
+    SELECT is_private AS "isPrivate" FROM target`;
+  return row?.isPrivate ?? true;
+}
+
+/** Stops following the account, and withdraws a pending request to follow it, in one statement. */
 export async function unfollow(ctx: AppContext, userId: string): Promise<UserModel> {
   const viewer = requireViewer(ctx);
   const followeeId = fromGlobalId('User', userId, 'userId');
-  await retryOnConflict(() => ctx.prisma.follow.deleteMany({ where: { followerId: viewer.id, followeeId } }));
+  await retryOnConflict(
+    () => ctx.prisma.$executeRaw`
+      WITH withdrawn AS (
+        DELETE FROM follow_requests WHERE requester_id = ${viewer.id} AND target_id = ${followeeId}
+      )
+      DELETE FROM follows WHERE follower_id = ${viewer.id} AND followee_id = ${followeeId}`,
+  );
+  ctx.loaders.viewerRequestedByUserId.clear(followeeId);
   return reloadAfterWrite(ctx, viewer.id, followeeId);
 }
 
-/** Drops what this request may have cached about either side, so counts and flags are fresh. */
-async function reloadAfterWrite(ctx: AppContext, viewerId: bigint, followeeId: bigint): Promise<UserModel> {
+/**
+ * Accepts one of the viewer's pending requests: the request becomes a follow in one statement,
+ * so a concurrent withdrawal (unfollow) finds either the request or the follow.
+ */
+export async function acceptFollowRequest(ctx: AppContext, requestId: string): Promise<UserModel> {
+  const viewer = requireViewer(ctx);
+  const id = fromGlobalId('FollowRequest', requestId, 'id');
+  const [accepted] = await retryOnConflict(
+    () => ctx.prisma.$queryRaw<{ requesterId: bigint }[]>`
+      WITH request AS (
+        DELETE FROM follow_requests WHERE id = ${id} AND target_id = ${viewer.id}
+        RETURNING requester_id, target_id
+      ), followed AS (
+        INSERT INTO follows (follower_id, followee_id)
+        SELECT requester_id, target_id FROM request
+        ON CONFLICT DO NOTHING
+      )
+      SELECT requester_id AS "requesterId" FROM request`,
+  );
+  if (!accepted) throw notFound('FollowRequest');
+  return reloadAfterWrite(ctx, accepted.requesterId, viewer.id, accepted.requesterId);
+}
+
+export async function declineFollowRequest(ctx: AppContext, requestId: string): Promise<string> {
+  const viewer = requireViewer(ctx);
+  const id = fromGlobalId('FollowRequest', requestId, 'id');
+  const { count } = await ctx.prisma.followRequest.deleteMany({ where: { id, targetId: viewer.id } });
+  if (count === 0) throw notFound('FollowRequest');
+  return requestId;
+}
+
+/** Stops `userId` following the viewer (idempotent); returns that user as the viewer sees them. */
+export async function removeFollower(ctx: AppContext, userId: string): Promise<UserModel> {
+  const viewer = requireViewer(ctx);
+  const followerId = fromGlobalId('User', userId, 'userId');
+  await retryOnConflict(() => ctx.prisma.follow.deleteMany({ where: { followerId, followeeId: viewer.id } }));
+  ctx.loaders.followsViewerByUserId.clear(followerId);
+  return reloadAfterWrite(ctx, followerId, viewer.id, followerId);
+}
+
+export async function followRequests(
+  ctx: AppContext,
+  args: PageArgs,
+): Promise<Connection<FollowRequestModel>> {
+  const viewer = requireViewer(ctx);
+  const page = FOLLOW_REQUESTS.parse(args);
+  const rows = await ctx.prisma.$queryRaw<FollowRequestModel[]>`
+    SELECT r.id, r.requester_id AS "requesterId", r.target_id AS "targetId", r.created_at AS "createdAt"
+    FROM follow_requests r
+    WHERE r.target_id = ${viewer.id} AND ${FOLLOW_REQUESTS.sqlFrom(page.after, 'r')}
+      AND ${ctx.visible.userWithId('r.requester_id')}
+    ORDER BY ${FOLLOW_REQUESTS.sqlOrderBy('r')}
+    LIMIT ${fetchLimit(page)}`;
+  return FOLLOW_REQUESTS.connection(rows, page);
+}
+
+export const requester = async (ctx: AppContext, request: FollowRequestModel): Promise<UserModel> => {
+  const user = await ctx.loaders.userById.load(request.requesterId);
+  if (!user) throw notFound('User');
+  return user;
+};
+
+export const viewerHasRequestedFollow = (ctx: AppContext, user: UserModel): Promise<boolean> =>
+  ctx.loaders.viewerRequestedByUserId.load(user.id);
+
+/**
+ * Drops what this request may have cached about either side of the follow, so counts and flags
+ * are fresh, and returns `result` as the viewer sees it.
+ */
+async function reloadAfterWrite(
+  ctx: AppContext,
+  followerId: bigint,
+  followeeId: bigint,
+  result = followeeId,
+): Promise<UserModel> {
   const { userById, viewerFollowsByUserId, followerPageByUserId, followeePageByUserId } = ctx.loaders;
-  userById.clear(viewerId).clear(followeeId);
+  userById.clear(followerId).clear(followeeId);
   viewerFollowsByUserId.clear(followeeId);
   followerPageByUserId.clearAll();
   followeePageByUserId.clearAll();
-  const user = await userById.load(followeeId);
+  ctx.loaders.viewerSeesContentOfUserId.clear(followerId).clear(followeeId);
+  const user = await userById.load(result);
   if (!user) throw notFound('User');
   return user;
 }

@@ -68,7 +68,7 @@ function createLikeLoaders({
 }
 
 export const likeLoaders = domainLoaders(createLikeLoaders, {
-  likerPageByPostId: 'event',
+  likerPageByPostId: 'viewer',
   viewerHasLikedByPostId: 'viewer',
 });
 

@@ -16,10 +16,14 @@ export async function likePost(ctx: AppContext, postGlobalId: string): Promise<P
   try {
     // Raw rather than like.createMany({ skipDuplicates }), which is the same statement but costs
     // Prisma about 2.6 ms of CPU per call against 0.4 ms for this (measured).
+    // The post is selected through the read policy: one the viewer may not see inserts nothing,
+    // and the reload below answers NOT_FOUND.
     await ctx.prisma.$executeRaw`
-      INSERT INTO likes (user_id, post_id) VALUES (${viewer.id}, ${postId}) ON CONFLICT DO NOTHING`;
+      INSERT INTO likes (user_id, post_id)
+      SELECT ${viewer.id}::bigint, p.id FROM posts p WHERE p.id = ${postId} AND ${ctx.visible.post('p')}
+      ON CONFLICT DO NOTHING`;
   } catch (error) {
-    // The foreign key doubles as the existence check, race-free against a concurrent delete.
+    // A post deleted since the statement's snapshot fails the foreign key instead.
     if (isForeignKeyViolation(error)) throw notFound('Post');
     throw error;
   }
@@ -29,7 +33,9 @@ export async function likePost(ctx: AppContext, postGlobalId: string): Promise<P
 export async function unlikePost(ctx: AppContext, postGlobalId: string): Promise<Post> {
   const viewer = requireViewer(ctx);
   const postId = fromGlobalId('Post', postGlobalId, 'postId');
-  await ctx.prisma.like.deleteMany({ where: { userId: viewer.id, postId } });
+  await ctx.prisma.$executeRaw`
+    DELETE FROM likes l WHERE l.user_id = ${viewer.id} AND l.post_id = ${postId}
+      AND EXISTS (SELECT 1 FROM posts p WHERE p.id = l.post_id AND ${ctx.visible.post('p')})`;
   return reloadPost(ctx, postId);
 }
 

@@ -18,6 +18,6 @@ export function newPostsForViewer(ctx: AppContext): Promise<AsyncIterable<EventE
     post.authorId === viewer.id
       ? true
       : (await scope.followedAt(viewer.id, post.authorId, post.createdAt)) &&
-        scope.canSee(ctx.viewer, 'post', post.id),
+        scope.canSee(ctx.viewer, 'feedPost', post.id),
   );
 }

@@ -52,8 +52,11 @@ export function createCrossViewerLoaders(prisma: PrismaClient, policy: ReadPolic
         WHERE ${condition}`,
     );
   return {
-    seesPost: sees('posts', policy.post(viewer, 't')),
-    seesComment: sees('comments', policy.comment(viewer, 't')),
+    sees: {
+      post: sees('posts', policy.post(viewer, 't')),
+      feedPost: sees('posts', policy.feedPost(viewer, 't')),
+      comment: sees('comments', policy.comment(viewer, 't')),
+    },
     /** key: (follower, followee); when the follow began, or null */
     followedAt: pairLoader<Date>(
       (followers, followees) => prisma.$queryRaw`

@@ -3,7 +3,7 @@ import type { ExecutionResult } from 'graphql';
 import type { Loaders, Viewer, ViewerSlot } from '../core/context';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { LoaderFactory } from '../core/module';
-import type { ReadPolicy } from '../core/visibility';
+import { EVERYTHING, type ReadPolicy } from '../core/visibility';
 import {
   createCrossViewerLoaders,
   VIEWER_WINDOWS,
@@ -51,7 +51,11 @@ export class EventScope {
     private readonly loaderFactory: LoaderFactory,
     private readonly policy: ReadPolicy,
   ) {
-    this.shared = loaderFactory.create(prisma, null, policy);
+    // Shared lookups apply no read policy: each subscriber was admitted to the event's post or
+    // comment by `canSee` (the policy, at delivery), and what a document reaches from it without
+    // a list (its author, its post) is then visible to that subscriber too. Lists, which the
+    // policy filters per viewer, come from viewer-scoped loaders (see LoaderScope).
+    this.shared = loaderFactory.create(prisma, null, policy, EVERYTHING);
     this.cross = createCrossViewerLoaders(prisma, policy);
     this.unwindowed = Object.entries(loaderFactory.scope)
       .filter(([name, scope]) => scope === 'viewer' && !(VIEWER_WINDOWS as readonly string[]).includes(name))
@@ -59,19 +63,14 @@ export class EventScope {
   }
 
   /**
-   * Whether the subscribers may share this event's loaders and execution: only while the read
-   * policy shows everything to everyone. Otherwise each subscriber's payload is read through
-   * loaders of its own, as in a request of theirs.
+   * Whether the read policy lets `viewer` see the event's post or comment ('feedPost': a post
+   * in the viewer's feed streams, where mutes apply too). Checked when the event arrives, for
+   * all of its subscribers in one statement.
    */
-  get shareable(): boolean {
-    return this.policy.everythingVisible;
-  }
-
-  /** Whether the read policy lets `viewer` see the event's post or comment. */
-  async canSee(viewer: Viewer | null, kind: 'post' | 'comment', id: bigint): Promise<boolean> {
+  async canSee(viewer: Viewer | null, kind: 'post' | 'feedPost' | 'comment', id: bigint): Promise<boolean> {
     if (this.policy.everythingVisible) return true;
     const pair = [viewer?.id ?? 0n, id] as const;
-    return (await (kind === 'post' ? this.cross.seesPost : this.cross.seesComment).load(pair)) !== null;
+    return (await this.cross.sees[kind].load(pair)) !== null;
   }
 
   /** The shared loaders with every viewer-scoped one refusing: for shared executions. */
@@ -102,9 +101,7 @@ export class EventScope {
     if (viewer === null) return this.shared;
     let loaders = this.byViewer.get(viewer.id);
     if (!loaders) {
-      loaders = this.shareable
-        ? { ...this.shared, ...this.withoutWindow(viewer.id), ...viewerLoaders(this.cross, viewer.id) }
-        : this.loaderFactory.create(this.prisma, viewer.id, this.policy);
+      loaders = { ...this.shared, ...this.withoutWindow(viewer.id), ...viewerLoaders(this.cross, viewer.id) };
       this.byViewer.set(viewer.id, loaders);
     }
     return loaders;

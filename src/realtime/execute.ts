@@ -54,7 +54,6 @@ async function deliver(
   subscriber: AppContext,
 ): Promise<ExecutionResult> {
   const own: AppContext = { ...subscriber, loaders: event.scope.loadersFor(subscriber.viewer) };
-  if (!event.scope.shareable) return execute({ ...args, rootValue: event, contextValue: own });
   const shared = await event.scope.sharedResult(operationKey, () => executeShared(args, event, subscriber));
   const personal = shared && (await personalize(shared, own));
   return personal ?? execute({ ...args, rootValue: event, contextValue: own });

@@ -15,7 +15,7 @@ import type { AppContext, AppServices, MediaServices } from '../core/context';
 import { createMediaRuntime } from '../media/runtime';
 import { startMediaSweeper, sweepMedia, type SweepReport } from '../media/sweeper';
 import { mediaRoutes } from './media-routes';
-import { PUBLIC_CONTENT, type ReadPolicy } from '../core/visibility';
+import { PRIVACY_RULES, type ReadPolicy } from '../core/visibility';
 import { buildSchema } from '../graphql/schema';
 import { limitedActions } from '../modules';
 import { formatError } from '../graphql/format-error';
@@ -82,7 +82,7 @@ export async function startApp(options: AppOptions, port: number, host = '0.0.0.
     passwords: options.passwords,
     events: pubsub,
     limits: await createRateLimits(config, log, limitedActions),
-    policy: options.policy ?? PUBLIC_CONTENT,
+    policy: options.policy ?? PRIVACY_RULES,
     sessions,
     media,
   };

@@ -23,6 +23,7 @@ const USER_COLUMNS = {
   postCount: 'post_count',
   followerCount: 'follower_count',
   followingCount: 'following_count',
+  isPrivate: 'is_private',
 } as const satisfies Record<keyof UserModel, string>;
 
 const USER_ROW = rowMapping<UserModel>(USER_COLUMNS);

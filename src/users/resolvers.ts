@@ -16,5 +16,9 @@ export const userResolvers: Resolvers = {
   User: {
     id: (user) => toGlobalId('User', user.id),
     isViewer: perViewer((user: UserModel, _args, ctx) => isViewer(ctx, user.id), false),
+    viewerCanSeeContent: perViewer(
+      (user: UserModel, _args, ctx) => ctx.loaders.viewerSeesContentOfUserId.load(user.id),
+      false,
+    ),
   },
 };

@@ -1,19 +1,24 @@
 import type { UpdateProfileInput } from '../generated/graphql';
 import type { AppContext } from '../core/context';
 import { requireViewer } from '../core/viewer';
-import { Prisma } from '../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { badUserInput } from '../core/errors';
 import { withUploads, type PreparedPicture } from '../media/service';
 import { checkHttpUrl, checkLength, longerThan } from '../core/validate';
 import { USER_SELECT, userColumns, type UserModel } from './columns';
 
-/** Fields left out or null keep their value; an empty avatarUrl removes the avatar. */
+/**
+ * Fields left out or null keep their value; an empty avatarUrl removes the avatar. Turning the
+ * account public accepts every pending follow request in the same transaction, after the
+ * update has locked the account's row (see follows/service.ts requestToFollow).
+ */
 export async function updateProfile(ctx: AppContext, input: UpdateProfileInput): Promise<UserModel> {
   const viewer = requireViewer(ctx);
   const data: Prisma.UserUpdateInput = {};
   if (input.displayName != null)
     data.displayName = checkLength('displayName', input.displayName.trim(), 1, 64);
   if (input.bio != null) data.bio = checkLength('bio', input.bio, 0, 150);
+  if (input.isPrivate != null) data.isPrivate = input.isPrivate;
   if (input.avatarUrl != null)
     data.avatarUrl = input.avatarUrl === '' ? null : checkHttpUrl('avatarUrl', input.avatarUrl);
   if (input.avatarUrl != null && input.avatarUploadId != null) {
@@ -23,13 +28,18 @@ export async function updateProfile(ctx: AppContext, input: UpdateProfileInput):
   if (input.avatarUrl != null) Object.assign(data, NO_UPLOADED_AVATAR);
   const uses =
     input.avatarUploadId == null ? [] : [{ uploadId: input.avatarUploadId, field: 'avatarUploadId' }];
-  const user = await withUploads(ctx, uses, 'avatar', (tx, [avatar]) =>
-    tx.user.update({
+  const user = await withUploads(ctx, uses, 'avatar', async (tx, [avatar]) => {
+    const updated = await tx.user.update({
       where: { id: viewer.id },
       data: avatar ? { ...data, ...uploadedAvatar(avatar) } : data,
       select: USER_SELECT,
-    }),
-  );
+    });
+    if (input.isPrivate === false && (await acceptAllRequests(tx, viewer.id)) > 0) {
+      // the follower count moved (the trigger): read it back in the same transaction
+      return tx.user.findUniqueOrThrow({ where: { id: viewer.id }, select: USER_SELECT });
+    }
+    return updated;
+  });
   ctx.loaders.userById.clear(user.id).prime(user.id, user);
   return user;
 }
@@ -42,6 +52,16 @@ const uploadedAvatar = (avatar: PreparedPicture) => ({
   avatarBlurhash: avatar.blurhash,
   avatarVariants: [...avatar.variants],
 });
+
+/** Every pending request to follow `userId` becomes a follow; how many did. */
+const acceptAllRequests = (
+  tx: Pick<PrismaClient, '$executeRaw'>,
+  userId: bigint,
+): Promise<number> => tx.$executeRaw`
+  WITH requests AS (DELETE FROM follow_requests WHERE target_id = ${userId} RETURNING requester_id)
+  INSERT INTO follows (follower_id, followee_id)
+  SELECT requester_id, ${userId}::bigint FROM requests
+  ON CONFLICT DO NOTHING`;
 
 export async function findByUsername(ctx: AppContext, username: string): Promise<UserModel | null> {
   const normalized = username.trim().toLowerCase();

@@ -16,7 +16,7 @@ describe('npm start on a fresh machine', () => {
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shutter-start-'));
     server = await startServerProcess({ DATABASE_URL: undefined, DATA_DIR: dataDir, ARGON2_TIME_COST: '60' });
-  }, 120_000);
+  }, 150_000);
 
   afterAll(() => {
     if (server.child.exitCode === null) server.child.kill('SIGKILL');
