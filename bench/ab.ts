@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const run = new RunContext(options, pgServer, new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19));
   const servers: ServerProcess[] = [];
   try {
-    const spec = DATASETS[options.sizes[0]!]!;
+    const spec = { ...DATASETS[options.sizes[0]!]!, privacy: options.privacy };
     const { database, url } = await createDatabase(run, spec);
     const { viewers } = await sessionViewers(url);
     const counter = await StatementCounter.open(run.pg.url('postgres'), database);

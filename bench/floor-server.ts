@@ -30,7 +30,12 @@ function feedStatement(withCursor: boolean): string {
       FROM (
         SELECT k.id, k.created_at FROM viewer v
         CROSS JOIN LATERAL (
-          SELECT f.followee_id AS id FROM follows f WHERE f.follower_id = v.id UNION SELECT v.id
+          SELECT f.followee_id AS id FROM follows f
+          WHERE f.follower_id = v.id
+            AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.muter_id = v.id AND m.muted_id = f.followee_id)
+            AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = v.id AND b.blocked_id = f.followee_id)
+            AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = f.followee_id AND b.blocked_id = v.id)
+          UNION SELECT v.id
         ) author
         CROSS JOIN LATERAL (
           SELECT p.id, p.created_at FROM posts p

@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   const run = new RunContext(options, pgServer, runId);
   const results: DatasetResult[] = [];
   try {
-    for (const size of options.sizes) results.push(await runDataset(run, DATASETS[size]!));
+    for (const size of options.sizes)
+      results.push(await runDataset(run, { ...DATASETS[size]!, privacy: options.privacy }));
   } finally {
     stopAll();
   }

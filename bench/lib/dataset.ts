@@ -29,6 +29,12 @@ export interface DatasetSpec {
   viewers: number;
   /** ...plus this share of the heavy followers */
   heavyViewerShare: number;
+  /**
+   * `--privacy`: 10% of the accounts private (their follows stay accepted follows), 2% of the
+   * users block someone (the follows between the two removed, as a block does), 5% mute one of
+   * the accounts they follow.
+   */
+  privacy?: boolean;
 }
 
 export const DATASETS: Record<string, DatasetSpec> = {
@@ -82,7 +88,17 @@ export const BENCH_PASSWORD = 'bench-password';
 const END = '2026-11-01 00:00:00+00';
 /** Primes coprime to the user counts: strides that enumerate distinct users. */
 const STRIDES = [7919, 7927, 7933, 7937, 7949, 7951, 7963, 7993];
-const LOADED_TABLES = ['users', 'sessions', 'posts', 'post_media', 'comments', 'likes', 'follows'];
+const LOADED_TABLES = [
+  'users',
+  'sessions',
+  'posts',
+  'post_media',
+  'comments',
+  'likes',
+  'follows',
+  'blocks',
+  'mutes',
+];
 const LOREM =
   'Golden hour on the harbour again. Nothing beats the light just before the rain, ' +
   'the ferries crossing, gulls everywhere and a coffee that went cold while I waited for ' +
@@ -200,6 +216,32 @@ export async function generateDataset(
          LIMIT ${spec.follows}
        ) chosen`,
     );
+    if (spec.privacy) {
+      await step(
+        'private accounts',
+        `UPDATE users SET is_private = true WHERE pg_temp.bench_rnd(id, 70) < 0.10`,
+      );
+      await step(
+        'blocks',
+        `INSERT INTO blocks (blocker_id, blocked_id, created_at)
+         SELECT u, 1 + (u + floor(pg_temp.bench_rnd(u, 71) * ${U - 1})::bigint) % ${U}, timestamptz '${END}'
+         FROM generate_series(1, ${U}) u
+         WHERE pg_temp.bench_rnd(u, 72) < 0.02`,
+      );
+      await step(
+        'follows between blocked',
+        `DELETE FROM follows f USING blocks b
+         WHERE (f.follower_id = b.blocker_id AND f.followee_id = b.blocked_id)
+            OR (f.follower_id = b.blocked_id AND f.followee_id = b.blocker_id)`,
+      );
+      await step(
+        'mutes',
+        `INSERT INTO mutes (muter_id, muted_id, created_at)
+         SELECT DISTINCT ON (f.follower_id) f.follower_id, f.followee_id, timestamptz '${END}'
+         FROM follows f WHERE pg_temp.bench_rnd(f.follower_id, 73) < 0.05
+         ORDER BY f.follower_id, pg_temp.bench_rnd(f.followee_id, 74)`,
+      );
+    }
     // Each post's likers: distinct users by an arithmetic walk with a prime stride.
     await step(
       'likes',

@@ -22,6 +22,8 @@ export interface Options {
   poolSize: number;
   /** extra node flags for the Shutter process, e.g. "--max-semi-space-size=64" */
   nodeArgs: string[];
+  /** datasets with private accounts, blocks and mutes (DatasetSpec.privacy) */
+  privacy: boolean;
 }
 
 const ALL_WORKLOADS = Object.keys(WORKLOADS) as WorkloadName[];
@@ -45,6 +47,7 @@ export function parseOptions(argv: string[]): Options {
       'profile-workload': { type: 'string' },
       explain: { type: 'boolean' },
       compression: { type: 'boolean' },
+      privacy: { type: 'boolean' },
     },
   });
   const num = (value: string | undefined) => (value === undefined ? undefined : Number(value));
@@ -63,6 +66,7 @@ export function parseOptions(argv: string[]): Options {
     compression: v.compression ?? false,
     poolSize: 10,
     nodeArgs: [],
+    privacy: v.privacy ?? false,
   };
   if (v.size !== undefined) options.sizes = v.size.split(',');
   options.durationS = num(v.duration) ?? options.durationS;

@@ -157,9 +157,44 @@ export async function seedDemoData(prisma: PrismaClient, hasher: PasswordHasher)
           })),
         });
       }
+      await seedPrivacy(tx, names, ids);
     },
     { timeout: 60_000 },
   );
+}
+
+type SeedTransaction = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/**
+ * One of each privacy case for Sandbox, as the demo user sees them: a private account it has
+ * asked to follow (`ivan`, pending), one it muted (`hana`: gone from its feed only) and one it
+ * blocked (`gia`: gone everywhere, listed in blockedUsers). Written as the mutations would
+ * leave them: no follow between the demo user and the account it asks or blocks.
+ */
+async function seedPrivacy(tx: SeedTransaction, names: string[], ids: bigint[]): Promise<void> {
+  const idOf = (name: string) => ids[names.indexOf(name)]!;
+  const [demo, asked, muted, blocked] = ['demo', 'ivan', 'hana', 'gia'].map(idOf) as [
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+  ];
+  await tx.user.update({
+    where: { id: asked },
+    data: { isPrivate: true, bio: 'Private account: ask to follow.' },
+  });
+  await tx.follow.deleteMany({
+    where: {
+      OR: [
+        { followerId: demo, followeeId: { in: [asked, blocked] } },
+        { followerId: blocked, followeeId: demo },
+      ],
+    },
+  });
+  await tx.follow.createMany({ data: [{ followerId: demo, followeeId: muted }], skipDuplicates: true });
+  await tx.followRequest.create({ data: { requesterId: demo, targetId: asked } });
+  await tx.mute.create({ data: { muterId: demo, mutedId: muted } });
+  await tx.block.create({ data: { blockerId: demo, blockedId: blocked } });
 }
 
 /** Seeds the demo dataset when the database has no users; returns true when it seeded. */

@@ -60,13 +60,17 @@ describe('migrate', () => {
       SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`;
     expect(tables.map((t) => t.tablename)).toEqual([
       '_prisma_migrations',
+      'blocks',
       'comments',
+      'follow_requests',
       'follows',
       'likes',
       'media_garbage',
       'media_sweeps',
+      'mutes',
       'post_media',
       'posts',
+      'reports',
       'sessions',
       'uploads',
       'users',

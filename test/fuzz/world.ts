@@ -41,6 +41,20 @@ export async function setUpWorld(app: TestApp, schema: GraphQLSchema): Promise<W
   await likePost(app, user, theirs);
   const own = await ownPost(app, user, other);
   const comment = await addComment(app, user, theirs);
+  // A pending request to the fuzzing user (written directly: the user stays public), a block
+  // and a mute of theirs: every list of the privacy part has a row.
+  const [asker, shunned] = [await signUp(app), await signUp(app)];
+  await app.db.prisma.followRequest.create({ data: { requesterId: dbIdOf(asker), targetId: dbIdOf(user) } });
+  for (const [mutation, target] of [
+    ['block', shunned],
+    ['mute', other],
+  ] as const) {
+    await app.gql(
+      `mutation ($id: ID!) { ${mutation}(userId: $id) { id } }`,
+      { id: target.id },
+      { token: user.token },
+    );
+  }
   // The fuzzing user's own rows first: most mutations are theirs to make (editPost of their post).
   const pools: Pools = {
     ids: [own, theirs, user.id, other.id, comment],

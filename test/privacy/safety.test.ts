@@ -1,13 +1,5 @@
 import { codesOf, startTestApp, type TestApp } from '../support/app';
-import {
-  addComment,
-  createPost,
-  dbIdOf,
-  followUser,
-  likePost,
-  signUp,
-  type TestUser,
-} from '../support/scenario';
+import { addComment, createPost, dbIdOf, followUser, likePost, signUp } from '../support/scenario';
 import { closeAllSockets, openSocket, subscribersReach, within } from '../realtime/support';
 import { act, block, mute, setPrivate, unblock } from './support';
 

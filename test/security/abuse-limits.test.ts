@@ -16,6 +16,9 @@ const LIMITS = {
   RATE_LIMIT_ADD_COMMENT: '2/1h',
   RATE_LIMIT_LIKE_POST: '2/1h',
   RATE_LIMIT_FOLLOW: '2/1h',
+  RATE_LIMIT_BLOCK: '2/1h',
+  RATE_LIMIT_MUTE: '2/1h',
+  RATE_LIMIT_REPORT: '2/1h',
 };
 let app: TestApp;
 beforeAll(async () => {
@@ -196,6 +199,33 @@ describe('per-user budgets', () => {
         app.gql(
           `mutation ($id: ID!) { follow(userId: $id) { id } }`,
           { id: target.user.id },
+          { token: u.token },
+        ),
+    ],
+    [
+      'block',
+      async (u: TestUser, target: { post: string; user: TestUser }) =>
+        app.gql(
+          `mutation ($id: ID!) { block(userId: $id) { id } }`,
+          { id: target.user.id },
+          { token: u.token },
+        ),
+    ],
+    [
+      'mute',
+      async (u: TestUser, target: { post: string; user: TestUser }) =>
+        app.gql(
+          `mutation ($id: ID!) { mute(userId: $id) { id } }`,
+          { id: target.user.id },
+          { token: u.token },
+        ),
+    ],
+    [
+      'report',
+      async (u: TestUser, target: { post: string; user: TestUser }) =>
+        app.gql(
+          `mutation ($id: ID!) { report(input: { subjectId: $id, reason: SPAM }) }`,
+          { id: target.post },
           { token: u.token },
         ),
     ],

@@ -54,6 +54,20 @@ describe('npm start on a fresh machine', () => {
     );
     expect(me.data.viewer.username).toBe('demo');
     expect(me.data.viewer.followingCount).toBeGreaterThan(0);
+    // one of each privacy case, as the README describes them
+    const cases = await postGraphQL<any>(
+      `${server.url}/graphql`,
+      `{ ivan: user(username: "ivan") { isPrivate viewerHasRequestedFollow viewerCanSeeContent }
+         hana: user(username: "hana") { viewerHasMuted viewerIsFollowing }
+         blockedUsers { edges { node { username } } } }`,
+      {},
+      { token: login.data.logIn.token },
+    );
+    expect(cases.data).toEqual({
+      ivan: { isPrivate: true, viewerHasRequestedFollow: true, viewerCanSeeContent: false },
+      hana: { viewerHasMuted: true, viewerIsFollowing: true },
+      blockedUsers: { edges: [{ node: { username: 'gia' } }] },
+    });
   });
 
   it('on SIGTERM lets a slow request finish, then exits 0', async () => {
