@@ -91,7 +91,3 @@ ALTER TABLE "mutes" ADD CONSTRAINT "mutes_muted_id_fkey" FOREIGN KEY ("muted_id"
 -- AddForeignKey
 ALTER TABLE "reports" ADD CONSTRAINT "reports_reporter_id_fkey" FOREIGN KEY ("reporter_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- Nobody asks to follow, blocks or mutes themselves (the API refuses it first).
-ALTER TABLE "follow_requests" ADD CONSTRAINT "follow_requests_not_self" CHECK ("requester_id" <> "target_id");
-ALTER TABLE "blocks" ADD CONSTRAINT "blocks_not_self" CHECK ("blocker_id" <> "blocked_id");
-ALTER TABLE "mutes" ADD CONSTRAINT "mutes_not_self" CHECK ("muter_id" <> "muted_id");
