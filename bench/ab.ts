@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   try {
     const spec = { ...DATASETS[options.sizes[0]!]!, privacy: options.privacy };
     const { database, url } = await createDatabase(run, spec);
-    const { viewers } = await sessionViewers(url);
+    const { viewers, writablePosts } = await sessionViewers(url);
     const counter = await StatementCounter.open(run.pg.url('postgres'), database);
     for (const v of variants) {
       log(`${v.name}: ${v.dir} ${v.nodeArgs.join(' ')} ${JSON.stringify(v.env)}`);
@@ -86,7 +86,13 @@ async function main(): Promise<void> {
     if (JSON.stringify((a as { data: unknown }).data) !== JSON.stringify((b as { data: unknown }).data))
       throw new Error('A and B answer the feed differently');
 
-    const base: WorkloadContext = { spec, viewers, secondPageCursors: new Map(), passSeed: 0 };
+    const base: WorkloadContext = {
+      spec,
+      viewers,
+      secondPageCursors: new Map(),
+      passSeed: 0,
+      writablePosts: spec.privacy ? writablePosts : undefined,
+    };
     const passes: Record<'A' | 'B', Pass[]> = { A: [], B: [] };
     const ratios: number[] = [];
     for (let r = 0; r < options.rounds; r++) {

@@ -24,7 +24,7 @@ import type { WorkloadContext } from './workloads';
 export async function runDataset(run: RunContext, spec: DatasetSpec): Promise<DatasetResult> {
   const { options } = run;
   const { database, url, generated } = await createDatabase(run, spec);
-  const { viewers, busiest } = await sessionViewers(url);
+  const { viewers, busiest, writablePosts } = await sessionViewers(url);
 
   const counter = await StatementCounter.open(run.pg.url('postgres'), database);
   const shutter = await run.startShutter(url);
@@ -32,7 +32,13 @@ export async function runDataset(run: RunContext, spec: DatasetSpec): Promise<Da
   const servers: Servers = { shutter, floor, counter };
   log(`dataset ${spec.name}: shutter pid ${shutter.pid}, floor pid ${floor.pid}`);
   try {
-    const base: WorkloadContext = { spec, viewers, secondPageCursors: new Map(), passSeed: 0 };
+    const base: WorkloadContext = {
+      spec,
+      viewers,
+      secondPageCursors: new Map(),
+      passSeed: 0,
+      writablePosts: spec.privacy ? writablePosts : undefined,
+    };
     const verifyViewers = [...new Set([viewers[0]!, viewers[1]!, viewers[2]!, busiest])];
     const verification = await verifyFeeds(shutter, floor, verifyViewers);
     base.secondPageCursors = await secondPageCursors(floor, viewers);
@@ -90,7 +96,9 @@ export async function createDatabase(
 }
 
 /** The users with a session, and among them the one who follows the most accounts. */
-export async function sessionViewers(url: string): Promise<{ viewers: number[]; busiest: number }> {
+export async function sessionViewers(
+  url: string,
+): Promise<{ viewers: number[]; busiest: number; writablePosts: number[] }> {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
@@ -100,7 +108,18 @@ export async function sessionViewers(url: string): Promise<{ viewers: number[]; 
     const busiest = await db.query<{ id: string }>(
       `SELECT u.id FROM users u JOIN sessions s ON s.user_id = u.id ORDER BY u.following_count DESC, u.id LIMIT 1`,
     );
-    return { viewers, busiest: Number(busiest.rows[0]!.id) };
+    // With --privacy a random post may be one a viewer cannot see (a private or blocking
+    // author), and liking it is rightly NOT_FOUND; writes then pick from posts every viewer
+    // sees: by public authors in no block.
+    const writablePosts = (
+      await db.query<{ id: string }>(
+        `SELECT p.id FROM posts p JOIN users u ON u.id = p.author_id
+         WHERE NOT u.is_private
+           AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = u.id OR b.blocked_id = u.id)
+         ORDER BY p.id LIMIT 20000`,
+      )
+    ).rows.map((r) => Number(r.id));
+    return { viewers, busiest: Number(busiest.rows[0]!.id), writablePosts };
   } finally {
     await db.end();
   }

@@ -86,6 +86,8 @@ export interface WorkloadContext {
   secondPageCursors: Map<number, string>;
   /** differs per pass so passes do not replay the same requests */
   passSeed: number;
+  /** posts every viewer may see, for the writes (set on a --privacy dataset; all posts otherwise) */
+  writablePosts?: number[];
 }
 
 const graphql = (query: string, variables: object, viewer?: number): HttpRequest => ({
@@ -158,7 +160,12 @@ export const WORKLOADS: Record<
 const viewerOf = (ctx: WorkloadContext, i: number) =>
   ctx.viewers[pickInt(i, ctx.passSeed, ctx.viewers.length)]!;
 const randomPost = (ctx: WorkloadContext, i: number) =>
-  globalId('Post', 1 + pickInt(i, ctx.passSeed + 6, ctx.spec.posts));
+  globalId(
+    'Post',
+    ctx.writablePosts
+      ? ctx.writablePosts[pickInt(i, ctx.passSeed + 6, ctx.writablePosts.length)]!
+      : 1 + pickInt(i, ctx.passSeed + 6, ctx.spec.posts),
+  );
 
 /** One of the three writes, each a third of the time. */
 export function writeOf(ctx: WorkloadContext, i: number, kind: number): HttpRequest {
