@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../core/context';
 import { badUserInput, notFound } from '../core/errors';
+import { faultPoint } from '../core/faults';
 import { requireViewer } from '../core/viewer';
 import type { CreateUploadInput, UploadTarget } from '../generated/graphql';
 import type { PrismaClient } from '../generated/prisma/client';
@@ -96,6 +97,8 @@ export async function withUploads<T>(
       if (result.status === 'rejected') throw result.reason;
       return result.value;
     });
+    // A crash here leaves renditions that no row names: orphans for the sweeper (crash test).
+    faultPoint(ctx.config, 'media-after-files');
     const result = await retryOnConflict(() =>
       ctx.prisma.$transaction(async (tx) => {
         await consumeUploads(tx, viewer.id, uses);
