@@ -4,6 +4,7 @@
  * (bench/sharp-bare.ts), in alternating rounds of one run; then peak RSS with 10 uploads at
  * once, and the home feed's latency during uploads against idle. See bench/README.md.
  *   npm run bench:media [-- --smoke] [--rounds N] [--pictures N] [--clients N] [--feed-rate R] [--feed-seconds S]
+ *     [--shutter-env K=V,...]
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,7 +17,7 @@ import { sessionViewers } from './lib/dataset-run';
 import { BENCH_PASSWORD, DATASETS, generateDataset, viewerToken } from './lib/dataset';
 import { openLoop, type LoadResult } from './lib/load';
 import { log } from './lib/log';
-import { peakRssBytes, postgresCpuMs, processCpuMs, resetPeakRss } from './lib/metrics';
+import { peakRssBytes, postgresCpuMs, probe, processCpuMs, resetPeakRss } from './lib/metrics';
 import { adminQuery, startPostgres } from './lib/postgres';
 import { ROOT, startShutter, type ServerProcess } from './lib/processes';
 import { median, round } from './lib/stats';
@@ -31,6 +32,8 @@ interface MediaOptions {
   clients: number;
   feedRate: number;
   feedSeconds: number;
+  /** extra settings of the Shutter process (`--shutter-env K=V,K=V`) */
+  shutterEnv: Record<string, string>;
 }
 
 function parseMediaOptions(argv: string[]): MediaOptions {
@@ -41,7 +44,7 @@ function parseMediaOptions(argv: string[]): MediaOptions {
   };
   if (argv.includes('--help')) {
     console.log(
-      'npm run bench:media [-- --smoke] [--rounds N] [--pictures N] [--clients N] [--feed-rate R] [--feed-seconds S]',
+      'npm run bench:media [-- --smoke] [--rounds N] [--pictures N] [--clients N] [--feed-rate R] [--feed-seconds S] [--shutter-env K=V,...]',
     );
     process.exit(0);
   }
@@ -52,6 +55,12 @@ function parseMediaOptions(argv: string[]): MediaOptions {
     clients: value('--clients', 4),
     feedRate: value('--feed-rate', smoke ? 10 : 20),
     feedSeconds: value('--feed-seconds', smoke ? 1 : 10),
+    shutterEnv: Object.fromEntries(
+      (argv[argv.indexOf('--shutter-env') + 1] ?? '')
+        .split(',')
+        .filter((pair) => argv.includes('--shutter-env') && pair.includes('='))
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    ),
   };
 }
 
@@ -212,6 +221,7 @@ async function main(): Promise<void> {
       DATA_DIR: path.join(work, 'data'),
       RATE_LIMIT_CREATE_UPLOAD: 'off',
       MEDIA_SWEEP_INTERVAL_MS: '0',
+      ...options.shutterEnv,
     });
     const slots = config.MEDIA_PROCESSING_CONCURRENCY;
     log(`shutter pid ${shutter.pid}; processing ${slots} at once; bare sharp ${slots} at once`);
@@ -255,8 +265,9 @@ async function main(): Promise<void> {
     log(`RSS: idle ${mib(idleRss)} MiB, peak with 10 uploads at once ${mib(burstRss)} MiB`);
 
     // 3. the home feed at a fixed rate, idle and while 10 clients upload without pause
-    const feed = (): Promise<LoadResult> =>
-      openLoop({
+    // with the server's event-loop delay over the same window (its probe): a stall shows there
+    const feed = async (): Promise<LoadResult & { loopDelayP99Ms: number }> => {
+      const load = openLoop({
         url: shutter!.url,
         next: (i) => feedRequest(viewers[i % viewers.length]!),
         warmupMs: 1000,
@@ -264,6 +275,12 @@ async function main(): Promise<void> {
         connections: 16,
         rate: options.feedRate,
       });
+      await pause(1000);
+      await probe(shutter!.probePort, '/reset');
+      const result = await load;
+      const reading = await probe(shutter!.probePort, '/metrics');
+      return { ...result, loopDelayP99Ms: reading?.eventLoopDelayMs.p99 ?? NaN };
+    };
     const idleFeed = await feed();
     let uploading = true;
     let uploaded = 0;
@@ -278,8 +295,9 @@ async function main(): Promise<void> {
     uploading = false;
     await Promise.all(uploaders);
     log(
-      `feed at ${options.feedRate}/s: idle p50 ${idleFeed.p50Ms} ms, p99 ${idleFeed.p99Ms} ms; ` +
-        `during 10 concurrent uploads p50 ${busyFeed.p50Ms} ms, p99 ${busyFeed.p99Ms} ms ` +
+      `feed at ${options.feedRate}/s: idle p50 ${idleFeed.p50Ms} ms, p99 ${idleFeed.p99Ms} ms ` +
+        `(event-loop delay p99 ${idleFeed.loopDelayP99Ms} ms); during 10 concurrent uploads ` +
+        `p50 ${busyFeed.p50Ms} ms, p99 ${busyFeed.p99Ms} ms (${busyFeed.loopDelayP99Ms} ms) ` +
         `(${uploaded} pictures meanwhile; errors ${idleFeed.errors + busyFeed.errors})`,
     );
 
@@ -292,8 +310,19 @@ async function main(): Promise<void> {
       postgresCpuMsPerPicture: Math.round(median(rounds.map((r) => r.shutter.postgresCpuMsPerPicture!))),
       idleRssMiB: mib(idleRss),
       peakRssMiB10Uploads: mib(burstRss),
-      feedIdle: { p50Ms: idleFeed.p50Ms, p99Ms: idleFeed.p99Ms, errors: idleFeed.errors },
-      feedDuringUploads: { p50Ms: busyFeed.p50Ms, p99Ms: busyFeed.p99Ms, errors: busyFeed.errors },
+      feedIdle: {
+        p50Ms: idleFeed.p50Ms,
+        p99Ms: idleFeed.p99Ms,
+        loopDelayP99Ms: idleFeed.loopDelayP99Ms,
+        errors: idleFeed.errors,
+      },
+      feedDuringUploads: {
+        p50Ms: busyFeed.p50Ms,
+        p99Ms: busyFeed.p99Ms,
+        loopDelayP99Ms: busyFeed.loopDelayP99Ms,
+        errors: busyFeed.errors,
+      },
+      loadAverage: os.loadavg().map((x) => round(x, 1)),
       target: { ratio: 0.8, met: median(rounds.map((r) => r.ratio)) >= 0.8 },
     };
     console.log('\n' + JSON.stringify(summary, null, 2));
