@@ -211,7 +211,7 @@ async function main(): Promise<void> {
       env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    const config = parseConfig({ ...process.env, NODE_ENV: 'production' });
+    const config = parseConfig({ ...process.env, ...options.shutterEnv, NODE_ENV: 'production' });
     const hash = await PasswordHasher.fromConfig(config).hash(BENCH_PASSWORD);
     await generateDataset(url, DATASETS.smoke!, hash, log);
     const { viewers } = await sessionViewers(url);
