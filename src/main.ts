@@ -4,7 +4,8 @@ import { ConfigError, parseConfig, type Config } from './config';
 import { openConfiguredDatabase } from './db/from-config';
 import { migrate } from './db/migrations';
 import { seedIfEmpty } from './db/seed';
-import { startApp } from './server/app';
+import { createMediaRuntime } from './media/runtime';
+import { startApp, type RunningApp } from './server/app';
 import { createLogger } from './server/logger';
 
 /** Time for closing sockets and the database after the requests' grace period. */
@@ -25,19 +26,46 @@ function loadConfig(): Config {
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config);
+  // Ctrl-C (or SIGTERM) before the server listens: stop at the next step (a seed in progress
+  // rolls back) and close the database, rather than die in the middle of a write.
+  const startup = new AbortController();
+  const interrupted = (signal: NodeJS.Signals) => {
+    if (!startup.signal.aborted) log.info({ signal }, 'interrupted during start-up; stopping');
+    startup.abort(new StartupInterrupted());
+  };
+  process.on('SIGTERM', interrupted);
+  process.on('SIGINT', interrupted);
+
   const db = await openConfiguredDatabase(config, (err) => log.error({ err }, 'database connection error'));
-  const { applied } = await migrate(db, { log: (msg: string) => log.info(msg) });
-  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  let app: RunningApp;
+  try {
+    startup.signal.throwIfAborted();
+    const { applied } = await migrate(db, { log: (msg: string) => log.info(msg) });
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    startup.signal.throwIfAborted();
 
-  const passwords = PasswordHasher.fromConfig(config);
-  // The embedded database is for trying Shutter out: give it something to look at.
-  if (config.SEED_DEMO_DATA ?? db.kind === 'embedded') await seedIfEmpty(db.prisma, passwords, log);
+    const passwords = PasswordHasher.fromConfig(config);
+    // The embedded database is for trying Shutter out: give it something to look at, its
+    // pictures made by the photo pipeline into the server's storage.
+    if (config.SEED_DEMO_DATA ?? db.kind === 'embedded') {
+      const media = createMediaRuntime(config, () => config.PUBLIC_URL ?? '');
+      await seedIfEmpty(db.prisma, passwords, log, { media: { media, log }, signal: startup.signal });
+    }
+    startup.signal.throwIfAborted();
 
-  const app = await startApp(
-    { config, log, prisma: db.prisma, passwords, ping: db.ping },
-    config.PORT,
-    config.HOST,
-  );
+    app = await startApp(
+      { config, log, prisma: db.prisma, passwords, ping: db.ping },
+      config.PORT,
+      config.HOST,
+    );
+  } catch (error) {
+    if (!startup.signal.aborted) throw error;
+    await db.close();
+    log.info('stopped');
+    process.exit(0);
+  }
+  process.off('SIGTERM', interrupted);
+  process.off('SIGINT', interrupted);
 
   let shuttingDown = false;
   const shutdown = async (signal: NodeJS.Signals) => {
@@ -66,6 +94,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', (s) => void shutdown(s));
   process.on('SIGINT', (s) => void shutdown(s));
+  // a signal that came while the server was starting
+  if (startup.signal.aborted) void shutdown('SIGINT');
+}
+
+class StartupInterrupted extends Error {
+  constructor() {
+    super('interrupted during start-up');
+  }
 }
 
 main().catch((error: unknown) => {

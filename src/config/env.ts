@@ -6,6 +6,10 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** Where SHUTTER_FAULT_POINT may crash the process (src/core/faults.ts). */
+export const FAULT_POINTS = ['media-after-files'] as const;
+export type FaultPoint = (typeof FAULT_POINTS)[number];
+
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const list = z.string().transform((v) =>
@@ -162,6 +166,7 @@ export const envSchema = z
     MEDIA_PROCESSING_CONCURRENCY: int(1, 64).default(2),
     MEDIA_PROCESSING_QUEUE: int(0, 10_000).default(20),
     MEDIA_SWEEP_INTERVAL_MS: int(0, 86_400_000).default(60_000),
+    MEDIA_ORPHAN_GRACE_SECONDS: int(1, 7 * 86_400).default(3_600),
     RATE_LIMIT_CREATE_UPLOAD: rate.prefault('100/1h'),
     S3_BUCKET: z.string().min(3).max(63).optional(),
     S3_ENDPOINT: httpUrl.optional(),
@@ -169,6 +174,13 @@ export const envSchema = z
     S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     S3_FORCE_PATH_STYLE: bool.default(false),
+
+    // For the crash-safety tests only (see src/core/faults.ts); refused in production.
+    SHUTTER_FAULT_POINT: z.enum(FAULT_POINTS).optional(),
+  })
+  .refine((env) => env.SHUTTER_FAULT_POINT === undefined || env.NODE_ENV !== 'production', {
+    path: ['SHUTTER_FAULT_POINT'],
+    message: 'is a test hook: never set in production',
   })
   .transform((env) => ({
     ...env,

@@ -1,1 +1,1 @@
-export { parseConfig, ConfigError, type Config, type RateLimit } from './env';
+export { parseConfig, ConfigError, type Config, type FaultPoint, type RateLimit } from './env';

@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
+import type { AppServices } from '../core/context';
 import type { PrismaClient } from '../generated/prisma/client';
+import { demoPicture } from '../media/demo';
+import { avatarColumns, pictureColumns, storePicture, type PreparedPicture } from '../media/service';
 import { PasswordHasher } from '../security/passwords';
 
 /** The documented demo login (README): username `demo`, password `shutter-demo`. */
@@ -79,12 +82,34 @@ function random(seed: number): () => number {
   };
 }
 
+/** How many of the newest posts show a picture stored by Shutter (the others link to URLs). */
+const STORED_PICTURES = 12;
+
+/** Where seeded pictures go: the photo pipeline and storage the server uses. */
+export type SeedMedia = Pick<AppServices, 'media' | 'log'>;
+
+export interface SeedOptions {
+  /** with it, the newest posts and the demo user's avatar are pictures made by the pipeline */
+  media?: SeedMedia;
+  /** stops seeding between steps (Ctrl-C during a first start); the transaction rolls back */
+  signal?: AbortSignal;
+}
+
 /**
  * Seeds a few dozen users with follows, posts (with media), likes and comments. Counts are
  * kept by the database triggers as the rows go in. Every demo user shares one password hash,
- * computed once, so seeding takes a second whatever the argon2 cost.
+ * computed once, so seeding takes a second whatever the argon2 cost. With `media`, the newest
+ * posts' first photo and the demo user's avatar go through the photo pipeline, as an upload
+ * would (renditions and blurhash), from pictures drawn with sharp: files first, then the rows
+ * (an interrupted seed leaves orphan files for the sweeper, never a row without files).
  */
-export async function seedDemoData(prisma: PrismaClient, hasher: PasswordHasher): Promise<void> {
+export async function seedDemoData(
+  prisma: PrismaClient,
+  hasher: PasswordHasher,
+  { media, signal }: SeedOptions = {},
+): Promise<void> {
+  const pictures = media ? await storeDemoPictures(media, signal) : null;
+  signal?.throwIfAborted();
   const rand = random(42);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const passwordHash = await hasher.hash(DEMO_LOGIN.password);
@@ -105,6 +130,7 @@ export async function seedDemoData(prisma: PrismaClient, hasher: PasswordHasher)
               : `Photos of ${pick(SUBJECTS)}.`,
           avatarUrl: `https://i.pravatar.cc/300?u=${username}`,
           createdAt: new Date(now - 120 * DAY_MS + i * DAY_MS),
+          ...(username === 'demo' && pictures ? avatarColumns(pictures.avatar) : {}),
         })),
       });
       const users = await tx.user.findMany({ select: { id: true }, orderBy: { id: 'asc' } });
@@ -126,6 +152,8 @@ export async function seedDemoData(prisma: PrismaClient, hasher: PasswordHasher)
       await tx.follow.createMany({ data: [...follows.values()] });
 
       for (let p = 0; p < 120; p++) {
+        signal?.throwIfAborted();
+        const stored = pictures?.posts[p - (120 - STORED_PICTURES)];
         const subject = pick(SUBJECTS);
         const createdAt = new Date(now - (120 - p) * 11 * 3_600_000);
         const post = await tx.post.create({
@@ -140,6 +168,7 @@ export async function seedDemoData(prisma: PrismaClient, hasher: PasswordHasher)
                 altText: `A photo of ${subject}`,
                 width: 1080,
                 height: 1080,
+                ...(position === 0 && stored ? pictureColumns(stored) : {}),
               })),
             },
           },
@@ -161,6 +190,28 @@ export async function seedDemoData(prisma: PrismaClient, hasher: PasswordHasher)
     },
     { timeout: 60_000 },
   );
+}
+
+/** The demo pictures, processed and stored as uploads are; removed again if any fails. */
+async function storeDemoPictures(
+  services: SeedMedia,
+  signal: AbortSignal | undefined,
+): Promise<{ posts: PreparedPicture[]; avatar: PreparedPicture }> {
+  const stored: PreparedPicture[] = [];
+  try {
+    // one at a time: the processor's line is the server's, sized for requests, not a burst
+    for (let i = 0; i <= STORED_PICTURES; i++) {
+      signal?.throwIfAborted();
+      const kind = i === STORED_PICTURES ? 'avatar' : 'post';
+      stored.push(await storePicture(services, await demoPicture(i), 'image/jpeg', kind));
+    }
+  } catch (error) {
+    await Promise.all(
+      stored.map((p) => services.media.storage.deleteRenditions(p.assetKey).catch(() => undefined)),
+    );
+    throw error;
+  }
+  return { posts: stored.slice(0, STORED_PICTURES), avatar: stored[STORED_PICTURES]! };
 }
 
 type SeedTransaction = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -202,9 +253,10 @@ export async function seedIfEmpty(
   prisma: PrismaClient,
   hasher: PasswordHasher,
   log?: Logger,
+  options: SeedOptions = {},
 ): Promise<boolean> {
   if ((await prisma.user.count()) > 0) return false;
-  await seedDemoData(prisma, hasher);
+  await seedDemoData(prisma, hasher, options);
   log?.info(`demo data seeded: log in as ${DEMO_LOGIN.username} / ${DEMO_LOGIN.password}`);
   return true;
 }

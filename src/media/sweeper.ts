@@ -21,9 +21,10 @@ const BATCH = 100;
  * 1. expired uploads, used or not: rows deleted (claimed with SKIP LOCKED), then their bytes;
  * 2. garbage written by triggers when a post's media or an avatar went: row, then renditions;
  * 3. orphans, files whose rows never came (a crash between writing files and rows) or whose
- *    removal failed: once per upload lifetime, one instance lists the storage and removes every
- *    key older than that lifetime that no row names (younger ones may belong to a request
- *    still running).
+ *    removal failed: once per MEDIA_ORPHAN_GRACE_SECONDS, one instance lists the storage and
+ *    removes every key older than that grace that no row names. Younger ones are left alone:
+ *    renditions are written before the transaction that names them commits, so a request
+ *    still running may own them.
  */
 export async function sweepMedia(deps: SweepDeps): Promise<SweepReport> {
   const { prisma, media } = deps;
@@ -51,7 +52,7 @@ export async function sweepMedia(deps: SweepDeps): Promise<SweepReport> {
 }
 
 async function scanOrphans({ prisma, media, config }: SweepDeps): Promise<number | null> {
-  const graceSeconds = config.MEDIA_UPLOAD_TTL_SECONDS;
+  const graceSeconds = config.MEDIA_ORPHAN_GRACE_SECONDS;
   const claimed = await prisma.$queryRaw<unknown[]>`
     INSERT INTO media_sweeps (id, scanned_at) VALUES (1, now())
     ON CONFLICT (id) DO UPDATE SET scanned_at = now()
@@ -81,14 +82,22 @@ async function scanOrphans({ prisma, media, config }: SweepDeps): Promise<number
   return removed;
 }
 
+/**
+ * The keys of `keys` that a row still names. An upload row names its bytes until step 1 removes
+ * both (used or not), and a garbage row its renditions until step 2 does: the scan leaves those
+ * to the step that claimed them rather than removing them a second time. (A step that commits
+ * its claim between the scan's listing and this check may still see its key removed twice,
+ * which is harmless: removing what is gone is a no-op.)
+ */
 async function namedKeys(prisma: SweepDeps['prisma'], area: StorageArea, keys: string[]): Promise<string[]> {
   const rows =
     area === 'uploads'
       ? await prisma.$queryRaw<{ key: string }[]>`
-          SELECT key FROM uploads WHERE key = ANY(${keys}) AND used_at IS NULL`
+          SELECT key FROM uploads WHERE key = ANY(${keys})`
       : await prisma.$queryRaw<{ key: string }[]>`
           SELECT asset_key AS key FROM post_media WHERE asset_key = ANY(${keys})
-          UNION SELECT avatar_key FROM users WHERE avatar_key = ANY(${keys})`;
+          UNION SELECT avatar_key FROM users WHERE avatar_key = ANY(${keys})
+          UNION SELECT key FROM media_garbage WHERE key = ANY(${keys})`;
   return rows.map((row) => row.key);
 }
 

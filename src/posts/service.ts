@@ -5,7 +5,7 @@ import { forbidden, notFound } from '../core/errors';
 import { fromGlobalId, toGlobalId } from '../core/global-id';
 import type { CreatePostInput } from '../generated/graphql';
 import { parseCaption, parseCreatePost, type MediaData } from './input';
-import { withUploads, type PreparedPicture } from '../media/service';
+import { pictureColumns, withUploads, type PreparedPicture } from '../media/service';
 
 export async function findPost(ctx: AppContext, globalId: string): Promise<Post | null> {
   return ctx.loaders.postById.load(fromGlobalId('Post', globalId, 'id'));
@@ -38,17 +38,8 @@ const withPicture =
   ({ uploadId, ...media }: MediaData) => {
     const picture = uploadId === undefined ? undefined : pictures.find((p) => p.uploadKey === uploadId);
     if (!picture) return media;
-    const { assetKey, width, height, blurhash, variants } = picture;
     // url keeps the largest rendition's name; its public URL depends on the storage's address.
-    return {
-      ...media,
-      url: variants.at(-1)!.name,
-      assetKey,
-      width,
-      height,
-      blurhash,
-      variants: [...variants],
-    };
+    return { ...media, ...pictureColumns(picture) };
   };
 
 /** The viewer's own post, for changes only its author may make. */

@@ -3,7 +3,7 @@ import type { AppContext } from '../core/context';
 import { requireViewer } from '../core/viewer';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { badUserInput } from '../core/errors';
-import { withUploads, type PreparedPicture } from '../media/service';
+import { avatarColumns, withUploads } from '../media/service';
 import { checkHttpUrl, checkLength, longerThan } from '../core/validate';
 import { USER_SELECT, userColumns, type UserModel } from './columns';
 
@@ -31,7 +31,7 @@ export async function updateProfile(ctx: AppContext, input: UpdateProfileInput):
   const user = await withUploads(ctx, uses, 'avatar', async (tx, [avatar]) => {
     const updated = await tx.user.update({
       where: { id: viewer.id },
-      data: avatar ? { ...data, ...uploadedAvatar(avatar) } : data,
+      data: avatar ? { ...data, ...avatarColumns(avatar) } : data,
       select: USER_SELECT,
     });
     if (input.isPrivate === false && (await acceptAllRequests(tx, viewer.id)) > 0) {
@@ -45,13 +45,6 @@ export async function updateProfile(ctx: AppContext, input: UpdateProfileInput):
 }
 
 const NO_UPLOADED_AVATAR = { avatarKey: null, avatarBlurhash: null, avatarVariants: Prisma.DbNull };
-
-const uploadedAvatar = (avatar: PreparedPicture) => ({
-  avatarUrl: null,
-  avatarKey: avatar.assetKey,
-  avatarBlurhash: avatar.blurhash,
-  avatarVariants: [...avatar.variants],
-});
 
 /** Every pending request to follow `userId` becomes a follow; how many did. */
 const acceptAllRequests = (

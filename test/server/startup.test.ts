@@ -70,6 +70,32 @@ describe('npm start on a fresh machine', () => {
     });
   });
 
+  it("seeds posts and the demo user's avatar through the photo pipeline: renditions served, blurhashes", async () => {
+    const res = await postGraphQL<any>(
+      `${server.url}/graphql`,
+      `{ explore(first: 12) { edges { node { media { blurhash variants { url width contentType } } } } }
+         user(username: "demo") { avatar { blurhash variants { url width height } } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const pictures = res.data.explore.edges
+      .map((e: any) => e.node.media[0])
+      .filter((m: any) => m.variants.length > 0);
+    expect(pictures.length).toBeGreaterThanOrEqual(10);
+    // varied pictures, not one copied
+    expect(new Set(pictures.map((m: any) => m.blurhash)).size).toBe(pictures.length);
+    const { avatar } = res.data.user;
+    expect(avatar.variants.map((v: any) => [v.width, v.height])).toEqual([
+      [150, 150],
+      [320, 320],
+    ]);
+    expect(avatar.blurhash).toMatch(/^[0-9A-Za-z#$%*+,.:;=?@[\]^_{|}~-]{20,}$/);
+    for (const variant of [...pictures[0].variants, avatar.variants[0]]) {
+      const served = await fetch(variant.url.replace(/^http:\/\/localhost:\d+/, server.url));
+      expect(served.status).toBe(200);
+      expect(served.headers.get('content-type')).toBe('image/webp');
+    }
+  });
+
   it('on SIGTERM lets a slow request finish, then exits 0', async () => {
     const slow = postGraphQL<any>(
       `${server.url}/graphql`,

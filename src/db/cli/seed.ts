@@ -6,6 +6,8 @@ import { parseConfig } from '../../config';
 import { openConfiguredDatabase } from '../from-config';
 import { migrate } from '../migrations';
 import { DEMO_LOGIN, seedDemoData } from '../seed';
+import { createMediaRuntime } from '../../media/runtime';
+import { createLogger } from '../../server/logger';
 
 async function main(): Promise<number> {
   const force = process.argv.includes('--force');
@@ -22,7 +24,9 @@ async function main(): Promise<number> {
       console.error('The demo user already exists; nothing to do.');
       return 1;
     }
-    await seedDemoData(db.prisma, PasswordHasher.fromConfig(config));
+    // the pictures go where the server with these settings stores and serves them
+    const media = { media: createMediaRuntime(config, () => ''), log: createLogger(config) };
+    await seedDemoData(db.prisma, PasswordHasher.fromConfig(config), { media });
     console.log(`Seeded. Log in as ${DEMO_LOGIN.username} / ${DEMO_LOGIN.password}.`);
     return 0;
   } finally {
