@@ -294,3 +294,29 @@ describe('trendingHashtags', () => {
     }
   });
 });
+
+describe('counts under concurrency', () => {
+  it('stay exact when posts sharing tags (in any order) are created and deleted at once', async () => {
+    const authors = await Promise.all([0, 1, 2, 3].map((n) => signUp(app, `cc_author${n}`)));
+    const tags = ['#cc_a', '#cc_b', '#cc_c', '#cc_d'];
+    const caption = (n: number) => [...tags.slice(n % 4), ...tags.slice(0, n % 4)].join(' ');
+    const first = await Promise.all(authors.map((a, n) => createPost(app, a, { caption: caption(n) })));
+    // more posts and the first ones' deletion, all at once
+    const results = await Promise.all([
+      ...authors.flatMap((a, n) => [1, 2].map((k) => createPost(app, a, { caption: caption(n + k) }))),
+      ...first.map((id, n) =>
+        app.gql(`mutation ($id: ID!) { deletePost(id: $id) }`, { id }, { token: authors[n]!.token }),
+      ),
+    ]);
+    for (const r of results) if (typeof r !== 'string') expect(r.errors).toBeUndefined();
+    for (const tag of tags) {
+      const name = tag.slice(1);
+      expect(await storedCount(name)).toBe(8);
+      expect((await hashtag(name))!.postCount).toBe(8);
+    }
+    const [hours] = await app.db.prisma.$queryRaw<{ n: number }[]>`
+      SELECT sum(hh.post_count)::int AS n FROM hashtag_hours hh JOIN hashtags h ON h.id = hh.hashtag_id
+      WHERE h.name LIKE 'cc\\_%'`;
+    expect(hours!.n).toBe(32);
+  });
+});

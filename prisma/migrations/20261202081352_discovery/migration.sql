@@ -98,6 +98,9 @@ CREATE FUNCTION "count_hashtags"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     delta integer := CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
 BEGIN
+    -- Lock the tags in name order, the order linking (src/discovery/link.ts) locks them in, so
+    -- a delete and a post sharing tags wait for each other instead of deadlocking.
+    PERFORM 1 FROM "hashtags" WHERE "id" IN (SELECT "hashtag_id" FROM changed) ORDER BY "name" FOR UPDATE;
     UPDATE "hashtags" AS h SET "post_count" = h."post_count" + delta * c.n
     FROM (SELECT "hashtag_id" AS id, count(*)::integer AS n FROM changed GROUP BY 1) AS c
     WHERE h."id" = c.id;
