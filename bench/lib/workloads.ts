@@ -229,7 +229,8 @@ export function writeOf(ctx: WorkloadContext, i: number, kind: number): HttpRequ
  */
 export function taggedPost(ctx: WorkloadContext, i: number): HttpRequest {
   const tags = new Set<number>();
-  for (let j = 0; tags.size < 30; j++) tags.add(1 + Math.floor(ctx.spec.hashtags * pick(i, ctx.passSeed + 100 + j) ** 2));
+  for (let j = 0; tags.size < 30; j++)
+    tags.add(1 + Math.floor(ctx.spec.hashtags * pick(i, ctx.passSeed + 100 + j) ** 2));
   const users = new Set<number>();
   for (let j = 0; users.size < 20; j++) users.add(1 + pickInt(i, ctx.passSeed + 200 + j, ctx.spec.users));
   const caption =
