@@ -24,7 +24,7 @@ const SEARCH = keyset({
   name: 'searchHashtags',
   direction: 'desc',
   keys: [
-    { field: 'postCount', column: 'post_count', type: 'int' },
+    { field: 'postCount', column: '"postCount"', type: 'int' },
     { field: 'id', column: 'id', type: 'bigint' },
   ],
 });
@@ -37,13 +37,23 @@ export async function searchHashtags(
   const prefix = normaliseHashtag(checkLength('query', query, 1, 1000));
   checkLength('query', prefix, 1, MAX_HASHTAG_LENGTH);
   const page = SEARCH.parse(args);
-  // ^@ (starts_with) is served by the SP-GiST index on name, whatever the collation.
+  // The matches come from the SP-GiST index on name (^@, starts_with, whatever the collation),
+  // fenced (MATERIALIZED), then are ranked: a prepared statement's generic plan otherwise walks
+  // the tags most used first and filters by name, which for a rare prefix reads every tag
+  // (340 ms against 0.2 ms on 200k tags). The read policy is asked in ranking order, only
+  // until the page is full (OFFSET 0 keeps it above the sort).
   const rows = await ctx.prisma.$queryRaw<Hashtag[]>`
-    SELECT ${hashtagColumns('h')} FROM hashtags h
-    WHERE h.name ^@ ${prefix}
-      AND h.post_count > 0 AND ${SEARCH.sqlFrom(page.after, 'h')}
-      AND ${withVisiblePost(ctx.visible, 'h')}
-    ORDER BY ${SEARCH.sqlOrderBy('h')}
+    WITH matches AS MATERIALIZED (
+      SELECT ${hashtagColumns('m')} FROM hashtags m WHERE m.name ^@ ${prefix}
+    )
+    SELECT ranked.* FROM (
+      SELECT h.* FROM matches h
+      WHERE h."postCount" > 0 AND ${SEARCH.sqlFrom(page.after, 'h')}
+      ORDER BY ${SEARCH.sqlOrderBy('h')}
+      OFFSET 0
+    ) ranked
+    WHERE ${withVisiblePost(ctx.visible, 'ranked')}
+    ORDER BY ${SEARCH.sqlOrderBy('ranked')}
     LIMIT ${fetchLimit(page)}`;
   return SEARCH.connection(rows, page);
 }

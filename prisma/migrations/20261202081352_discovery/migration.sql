@@ -53,9 +53,6 @@ CREATE UNIQUE INDEX "hashtags_name_key" ON "hashtags"("name");
 CREATE INDEX "hashtags_name_prefix_idx" ON "hashtags" USING SPGIST ("name" text_ops);
 
 -- CreateIndex
-CREATE INDEX "hashtags_post_count_id_idx" ON "hashtags"("post_count" DESC, "id" DESC);
-
--- CreateIndex
 CREATE INDEX "post_hashtags_hashtag_id_created_at_post_id_idx" ON "post_hashtags"("hashtag_id", "created_at" DESC, "post_id" DESC);
 
 -- CreateIndex
