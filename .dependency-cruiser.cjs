@@ -7,7 +7,7 @@
  * and nothing anywhere (src/ or bench/) may import in a circle, type imports included.
  */
 const TOP = '^src/(main\\.ts|modules\\.ts|server/|graphql/)';
-const DOMAINS = '^src/(auth|users|posts|comments|likes|follows|feed|search|media|safety)/';
+const DOMAINS = '^src/(auth|users|posts|comments|likes|follows|feed|search|media|safety|discovery)/';
 const BOTTOM = '^src/(core|config|db|security|realtime)/';
 
 module.exports = {

@@ -2,6 +2,7 @@ import type { DomainModule, EventDefinitions } from './core/module';
 import type { LimitedActions } from './core/services';
 import { authModule } from './auth';
 import { commentsModule } from './comments';
+import { discoveryModule } from './discovery';
 import { feedModule } from './feed';
 import { followsModule } from './follows';
 import { likesModule } from './likes';
@@ -23,6 +24,7 @@ export const modules: readonly DomainModule[] = [
   searchModule,
   safetyModule,
   mediaModule,
+  discoveryModule,
 ];
 
 /** How each realtime event travels and reaches its subscribers, from every domain. */

@@ -5,7 +5,7 @@ import { log } from './log';
 import { StatementCounter, postgresCpuMs, processCpuMs } from './metrics';
 import { round } from './stats';
 import type { CostRow, ServerName } from './types';
-import { WORKLOADS, writeOf, type WorkloadContext } from './workloads';
+import { WORKLOADS, taggedPost, writeOf, type WorkloadContext } from './workloads';
 
 export async function measureCosts(run: RunContext, servers: Servers, base: WorkloadContext) {
   const n = run.options.smoke ? 3 : 30;
@@ -16,7 +16,9 @@ export async function measureCosts(run: RunContext, servers: Servers, base: Work
     ['feedPage2', 'shutter', WORKLOADS.feedPage2.source, n],
     ['profile', 'shutter', WORKLOADS.profile.source, n],
     ['postDetail', 'shutter', WORKLOADS.postDetail.source, n],
+    ['hashtagPage', 'shutter', WORKLOADS.hashtagPage.source, n],
     ['createPost', 'shutter', (ctx) => (i) => writeOf(ctx, i, 0), n],
+    ['createPostTagged', 'shutter', (ctx) => (i) => taggedPost(ctx, i), n],
     ['likePost', 'shutter', (ctx) => (i) => writeOf(ctx, i, 10), n],
     ['addComment', 'shutter', (ctx) => (i) => writeOf(ctx, i, 20), n],
     ['logIn', 'shutter', WORKLOADS.logIn.source, Math.min(n, 10)],

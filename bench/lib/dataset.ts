@@ -35,6 +35,11 @@ export interface DatasetSpec {
    * the accounts they follow.
    */
   privacy?: boolean;
+  /**
+   * distinct hashtags `tag1`..`tagN`; each post carries 0 to 3 of them, skewed to low numbers
+   * (tag1 is on about 3% of the posts), as links only: the generated captions do not spell them
+   */
+  hashtags: number;
 }
 
 export const DATASETS: Record<string, DatasetSpec> = {
@@ -51,6 +56,7 @@ export const DATASETS: Record<string, DatasetSpec> = {
     likes: 25_000,
     viewers: 100,
     heavyViewerShare: 0.4,
+    hashtags: 200,
   },
   S: {
     name: 'S',
@@ -65,6 +71,7 @@ export const DATASETS: Record<string, DatasetSpec> = {
     likes: 500_000,
     viewers: 1_000,
     heavyViewerShare: 0.2,
+    hashtags: 2_000,
   },
   M: {
     name: 'M',
@@ -79,6 +86,7 @@ export const DATASETS: Record<string, DatasetSpec> = {
     likes: 10_000_000,
     viewers: 2_000,
     heavyViewerShare: 0.1,
+    hashtags: 20_000,
   },
 };
 
@@ -98,6 +106,9 @@ const LOADED_TABLES = [
   'follows',
   'blocks',
   'mutes',
+  'hashtags',
+  'post_hashtags',
+  'hashtag_hours',
 ];
 const LOREM =
   'Golden hour on the harbour again. Nothing beats the light just before the rain, ' +
@@ -242,6 +253,28 @@ export async function generateDataset(
          ORDER BY f.follower_id, pg_temp.bench_rnd(f.followee_id, 74)`,
       );
     }
+    await step(
+      'hashtags',
+      `INSERT INTO hashtags (id, name, created_at)
+       SELECT k, 'tag' || k, timestamptz '${END}' - interval '400 days' FROM generate_series(1, ${spec.hashtags}) k`,
+    );
+    // 0..3 tags per post (mean 1.5), tag k drawn as 1 + floor(N * u^2): low numbers are popular.
+    await step(
+      'post_hashtags',
+      `INSERT INTO post_hashtags (post_id, hashtag_id, created_at, position, is_public)
+       SELECT p.id, t.tag, p.created_at, (row_number() OVER (PARTITION BY p.id ORDER BY min(t.j)) - 1)::smallint,
+              NOT u.is_private
+       FROM posts p JOIN users u ON u.id = p.author_id,
+            LATERAL (SELECT j, 1 + floor(${spec.hashtags} * pg_temp.bench_rnd((p.id << 4) | j, 80) ^ 2)::bigint AS tag
+                     FROM generate_series(1, floor(pg_temp.bench_rnd(p.id, 81) * 4)::int) j) t
+       GROUP BY p.id, t.tag, p.created_at, u.is_private`,
+    );
+    await step(
+      'hashtag_hours',
+      `INSERT INTO hashtag_hours (hashtag_id, hour, post_count)
+       SELECT hashtag_id, date_bin('1 hour', created_at, timestamptz '2000-01-01 00:00:00+00'), count(*)::int
+       FROM post_hashtags WHERE is_public GROUP BY 1, 2`,
+    );
     // Each post's likers: distinct users by an arithmetic walk with a prime stride.
     await step(
       'likes',
@@ -284,10 +317,16 @@ export async function generateDataset(
        WHERE u.id = x.id`,
     );
     await step(
+      'hashtag counters',
+      `UPDATE hashtags h SET post_count = c.n
+       FROM (SELECT hashtag_id AS id, count(*)::int AS n FROM post_hashtags GROUP BY 1) c WHERE h.id = c.id`,
+    );
+    await step(
       'sequences',
       `SELECT setval('users_id_seq', ${U}), setval('posts_id_seq', ${P}),
               setval('comments_id_seq', greatest(1, (SELECT max(id) FROM comments))),
-              setval('sessions_id_seq', greatest(1, (SELECT max(id) FROM sessions)))`,
+              setval('sessions_id_seq', greatest(1, (SELECT max(id) FROM sessions))),
+              setval('hashtags_id_seq', ${spec.hashtags})`,
     );
     await db.query(`SET LOCAL session_replication_role = origin`);
     const t0 = performance.now();

@@ -47,6 +47,26 @@ const POST_DETAIL = `query PostDetail($id: ID!) {
   }
 }`;
 
+const HASHTAG_PAGE = `query HashtagPage($name: String!) {
+  hashtag(name: $name) {
+    id name postCount
+    posts(first: 20) {
+      edges {
+        cursor
+        node {
+          id caption createdAt
+          author { id username displayName avatarUrl }
+          media { url altText width height }
+          likeCount commentCount viewerHasLiked
+          hashtags { name }
+          mentions { username }
+        }
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
 const CREATE_POST = `mutation CreatePost($input: CreatePostInput!) {
   createPost(input: $input) { id createdAt }
 }`;
@@ -99,7 +119,16 @@ const graphql = (query: string, variables: object, viewer?: number): HttpRequest
 export const feedRequest = (viewer: number, after: string | null = null): HttpRequest =>
   graphql(HOME_FEED, { after }, viewer);
 
-export type WorkloadName = 'feed' | 'feedPage2' | 'profile' | 'postDetail' | 'writeMix' | 'logIn';
+export type WorkloadName =
+  | 'feed'
+  | 'feedPage2'
+  | 'profile'
+  | 'postDetail'
+  | 'writeMix'
+  | 'logIn'
+  | 'hashtagPage'
+  | 'createPost'
+  | 'createPostTagged';
 
 export const WORKLOADS: Record<
   WorkloadName,
@@ -148,6 +177,19 @@ export const WORKLOADS: Record<
       };
     },
   },
+  hashtagPage: {
+    title: 'hashtag page: one of the 100 most used tags, 20 posts with authors, photos, counts, tags',
+    source: (ctx) => (i) =>
+      graphql(HASHTAG_PAGE, { name: `#Tag${1 + pickInt(i, ctx.passSeed + 7, 100)}` }, viewerOf(ctx, i)),
+  },
+  createPost: {
+    title: 'createPost, a caption without hashtags or mentions',
+    source: (ctx) => (i) => writeOf(ctx, i, 0),
+  },
+  createPostTagged: {
+    title: 'createPost, a caption with 30 hashtags and 20 mentions',
+    source: (ctx) => (i) => taggedPost(ctx, i),
+  },
   logIn: {
     title: 'logIn (argon2id verify + session)',
     source: (ctx) => (i) =>
@@ -186,4 +228,29 @@ export function writeOf(ctx: WorkloadContext, i: number, kind: number): HttpRequ
   }
   if (kind < 20) return graphql(LIKE_POST, { postId: randomPost(ctx, i) }, viewer);
   return graphql(ADD_COMMENT, { input: { postId: randomPost(ctx, i), body: `Lovely shot (${i})` } }, viewer);
+}
+
+/**
+ * createPost at the contract's limits: 30 distinct hashtags (existing ones, drawn like the
+ * dataset's) and 20 distinct mentions of existing users, in a caption of the same kind.
+ */
+export function taggedPost(ctx: WorkloadContext, i: number): HttpRequest {
+  const tags = new Set<number>();
+  for (let j = 0; tags.size < 30; j++)
+    tags.add(1 + Math.floor(ctx.spec.hashtags * pick(i, ctx.passSeed + 100 + j) ** 2));
+  const users = new Set<number>();
+  for (let j = 0; users.size < 20; j++) users.add(1 + pickInt(i, ctx.passSeed + 200 + j, ctx.spec.users));
+  const caption =
+    `Bench post ${ctx.passSeed}/${i}: evening light over the bay with ` +
+    `${[...users].map((u) => `@user${u}`).join(' ')} ${[...tags].map((t) => `#tag${t}`).join(' ')}`;
+  return graphql(
+    CREATE_POST,
+    {
+      input: {
+        caption,
+        media: [{ url: `https://cdn.example.com/bench/${ctx.passSeed}/${i}.jpg`, width: 1080, height: 1350 }],
+      },
+    },
+    viewerOf(ctx, i),
+  );
 }

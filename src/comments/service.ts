@@ -7,6 +7,8 @@ import { forbidden, notFound } from '../core/errors';
 import { fromGlobalId, toGlobalId } from '../core/global-id';
 import { checkLength } from '../core/validate';
 import { commentColumns, commentFromRow } from './columns';
+import { retryOnConflict } from '../db/retry';
+import { linkComment, parseForWrite, type LinkWriter } from '../discovery/link';
 
 export const MAX_COMMENT = 2200;
 
@@ -14,16 +16,32 @@ export async function addComment(ctx: AppContext, input: AddCommentInput): Promi
   const viewer = requireViewer(ctx);
   const postId = fromGlobalId('Post', input.postId, 'postId');
   const body = checkLength('body', input.body.trim(), 1, MAX_COMMENT);
+  const text = parseForWrite(body, 'body');
   // No read first: the post is selected through the read policy in the same statement (a post
   // the viewer may not see inserts nothing: NOT_FOUND), and the foreign key covers a concurrent
   // delete.
-  try {
-    const [row] = await ctx.prisma.$queryRaw<object[]>`
+  const insert = async (db: LinkWriter) => {
+    const [row] = await db.$queryRaw<object[]>`
       INSERT INTO comments (post_id, author_id, body)
       SELECT p.id, ${viewer.id}::bigint, ${body} FROM posts p WHERE p.id = ${postId} AND ${ctx.visible.post('p')}
       RETURNING ${commentColumns('comments')}`;
     if (!row) throw notFound('Post');
-    const comment = commentFromRow(row);
+    return commentFromRow(row);
+  };
+  try {
+    // A comment that mentions no one stays one statement; one that does is written with its
+    // mentions in one transaction.
+    const comment =
+      text.mentions.length === 0
+        ? await insert(ctx.prisma)
+        : await retryOnConflict(() =>
+            ctx.prisma.$transaction(async (tx) => {
+              const written = await insert(tx);
+              // The users newly mentioned: where MENTION notifications will be written, in this transaction.
+              await linkComment(tx, ctx.policy, written, text);
+              return written;
+            }),
+          );
     ctx.loaders.commentById.prime(comment.id, comment);
     // Announced after the commit, so a subscriber that loads the comment finds it.
     await ctx.events.publish({

@@ -4,6 +4,8 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { demoPicture } from '../media/demo';
 import { avatarColumns, pictureColumns, storePicture, type PreparedPicture } from '../media/service';
 import { PasswordHasher } from '../security/passwords';
+import { PRIVACY_RULES } from '../core/visibility';
+import { linkComment, linkPost, parseForWrite } from '../discovery/link';
 
 /** The documented demo login (README): username `demo`, password `shutter-demo`. */
 export const DEMO_LOGIN = { username: 'demo', password: 'shutter-demo' } as const;
@@ -71,6 +73,9 @@ const COMMENTS = [
 ];
 const DAY_MS = 86_400_000;
 
+/** The hashtag of a subject: "city lights" -> "#citylights". */
+const tagOf = (subject: string) => `#${subject.replace(/[^a-z]/g, '')}`;
+
 /** A small deterministic PRNG (mulberry32) so the demo data is the same on every machine. */
 function random(seed: number): () => number {
   let a = seed;
@@ -96,7 +101,8 @@ export interface SeedOptions {
 }
 
 /**
- * Seeds a few dozen users with follows, posts (with media), likes and comments. Counts are
+ * Seeds a few dozen users with follows, posts (with media, hashtags and mentions), likes and
+ * comments (some mentioning someone). Counts are
  * kept by the database triggers as the rows go in. Every demo user shares one password hash,
  * computed once, so seeding takes a second whatever the argon2 cost. With `media`, the newest
  * posts' first photo and the demo user's avatar go through the photo pipeline, as an upload
@@ -156,10 +162,13 @@ export async function seedDemoData(
         const stored = pictures?.posts[p - (120 - STORED_PICTURES)];
         const subject = pick(SUBJECTS);
         const createdAt = new Date(now - (120 - p) * 11 * 3_600_000);
+        // Every post is #shutter and tagged by subject; a third mention a friend.
+        const friend = p % 3 === 0 ? ` with @${pick(names)}` : '';
+        const caption = `Just me and ${subject}${friend} ${tagOf(subject)} #shutter`;
         const post = await tx.post.create({
           data: {
             authorId: pick(ids),
-            caption: `Just me and ${subject} #shutter`,
+            caption,
             createdAt,
             media: {
               create: Array.from({ length: 1 + Math.floor(rand() * 3) }, (_, position) => ({
@@ -173,18 +182,24 @@ export async function seedDemoData(
             },
           },
         });
+        await linkPost(tx, PRIVACY_RULES, post, parseForWrite(caption, 'caption'), true);
         const likers = new Set(Array.from({ length: Math.floor(rand() * 12) }, () => pick(ids)));
         await tx.like.createMany({
           data: [...likers].map((userId) => ({ userId, postId: post.id, createdAt })),
         });
-        await tx.comment.createMany({
-          data: Array.from({ length: Math.floor(rand() * 4) }, (_, c) => ({
-            postId: post.id,
-            authorId: pick(ids),
-            body: pick(COMMENTS),
-            createdAt: new Date(createdAt.getTime() + (c + 1) * 60_000),
-          })),
-        });
+        for (let c = 0, count = Math.floor(rand() * 4); c < count; c++) {
+          // every other comment answers someone by name
+          const body = c % 2 === 1 ? `@${pick(names)} ${pick(COMMENTS)}` : pick(COMMENTS);
+          const comment = await tx.comment.create({
+            data: {
+              postId: post.id,
+              authorId: pick(ids),
+              body,
+              createdAt: new Date(createdAt.getTime() + (c + 1) * 60_000),
+            },
+          });
+          await linkComment(tx, PRIVACY_RULES, comment, parseForWrite(body, 'body'));
+        }
       }
       await seedPrivacy(tx, names, ids);
     },

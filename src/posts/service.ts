@@ -6,6 +6,8 @@ import { fromGlobalId, toGlobalId } from '../core/global-id';
 import type { CreatePostInput } from '../generated/graphql';
 import { parseCaption, parseCreatePost, type MediaData } from './input';
 import { pictureColumns, withUploads, type PreparedPicture } from '../media/service';
+import { linkPost, parseForWrite } from '../discovery/link';
+import { retryOnConflict } from '../db/retry';
 
 export async function findPost(ctx: AppContext, globalId: string): Promise<Post | null> {
   return ctx.loaders.postById.load(fromGlobalId('Post', globalId, 'id'));
@@ -14,18 +16,22 @@ export async function findPost(ctx: AppContext, globalId: string): Promise<Post 
 export async function createPost(ctx: AppContext, input: CreatePostInput): Promise<Post> {
   const viewer = requireViewer(ctx);
   const { caption, media } = parseCreatePost(input);
+  const text = parseForWrite(caption, 'caption');
   const uploads = media.flatMap((m) => (m.uploadId ? [{ uploadId: m.uploadId, field: 'media' }] : []));
-  // A nested write is one transaction: there is never a post without its media. Uploads are
-  // processed first and consumed in the same transaction (see withUploads).
-  const post = await withUploads(ctx, uploads, 'post', (tx, pictures) =>
-    tx.post.create({
+  // One transaction: there is never a post without its media, hashtags and mentions. Uploads
+  // are processed first and consumed in the same transaction (see withUploads).
+  const post = await withUploads(ctx, uploads, 'post', async (tx, pictures) => {
+    const created = await tx.post.create({
       data: {
         authorId: viewer.id,
         caption,
         media: { createMany: { data: media.map(withPicture(pictures)) } },
       },
-    }),
-  );
+    });
+    // The users newly mentioned: where MENTION notifications will be written, in this transaction.
+    await linkPost(tx, ctx.policy, created, text, true);
+    return created;
+  });
   ctx.loaders.postById.prime(post.id, post);
   // Announced after the commit, so a subscriber that loads the post finds it.
   await ctx.events.publish({ type: 'postCreated', postId: String(post.id), authorId: String(post.authorId) });
@@ -56,12 +62,20 @@ export async function editPost(ctx: AppContext, globalId: string, caption: strin
   const newCaption = parseCaption(caption);
   // Saving the same text is not an edit: the post should not start showing "edited".
   if (newCaption === post.caption) return post;
-  // updateMany, not update: a post deleted since we read it is NOT_FOUND, not a crash.
-  const { count } = await ctx.prisma.post.updateMany({
-    where: { id: post.id },
-    data: { caption: newCaption, editedAt: new Date() },
-  });
-  if (count === 0) throw notFound('Post');
+  const text = parseForWrite(newCaption, 'caption');
+  // The caption and its links change together: tags and mentions it lost go, new ones come.
+  await retryOnConflict(() =>
+    ctx.prisma.$transaction(async (tx) => {
+      // updateMany, not update: a post deleted since we read it is NOT_FOUND, not a crash.
+      const { count } = await tx.post.updateMany({
+        where: { id: post.id },
+        data: { caption: newCaption, editedAt: new Date() },
+      });
+      if (count === 0) throw notFound('Post');
+      // The users newly mentioned: where MENTION notifications will be written, in this transaction.
+      await linkPost(tx, ctx.policy, post, text, false);
+    }),
+  );
   const edited = await ctx.loaders.postById.clear(post.id).load(post.id);
   if (!edited) throw notFound('Post');
   return edited;

@@ -29,11 +29,14 @@ const STRING_HINTS: { pattern: RegExp; values: (pools: Pools) => string[] }[] = 
   { pattern: /url/i, values: () => ['https://cdn.example.com/fuzz.jpg'] },
   { pattern: /email/i, values: (p) => [`${freshUsername()}@example.com`, p.email] },
   { pattern: /password/i, values: (p) => [p.password, 'another horse battery'] },
-  { pattern: /^(user)?name$/i, values: (p) => [freshUsername(), ...p.usernames] },
+  // hashtag(name:): the tag the world's posts carry
+  { pattern: /^name$/i, values: () => ['#fuzz'] },
+  { pattern: /^username$/i, values: (p) => [freshUsername(), ...p.usernames] },
   { pattern: /^login$/i, values: (p) => [...p.usernames, p.email] },
 ];
 
-const PLAIN_WORDS = ['hello', 'a plain caption'];
+// '#fuzz' is a hashtag the world's posts carry: hashtag(name:) and searchHashtags find it
+const PLAIN_WORDS = ['hello', 'a plain caption', '#fuzz'];
 
 function plainStrings(name: string, pools: Pools): string[] {
   const hint = STRING_HINTS.find((h) => h.pattern.test(name));

@@ -36,7 +36,8 @@ export async function setUpWorld(app: TestApp, schema: GraphQLSchema): Promise<W
   const [user, other] = [await signUp(app), await signUp(app)];
   await followUser(app, user, other);
   await followUser(app, other, user);
-  const theirs = await createPost(app, other, { caption: 'by someone else' });
+  // Captions with a hashtag and a mention: Hashtag.posts, Post.hashtags and mentions have rows.
+  const theirs = await createPost(app, other, { caption: `by someone else #fuzz @${user.username}` });
   await addComment(app, other, theirs);
   await likePost(app, user, theirs);
   const own = await ownPost(app, user, other);
@@ -88,7 +89,7 @@ export async function setUpWorld(app: TestApp, schema: GraphQLSchema): Promise<W
 
 /** A post by `user` with a comment and a like by `other`. */
 async function ownPost(app: TestApp, user: TestUser, other: TestUser): Promise<string> {
-  const post = await createPost(app, user, { caption: 'by the fuzzing user' });
+  const post = await createPost(app, user, { caption: `by the fuzzing user #fuzz @${other.username}` });
   await addComment(app, other, post);
   await likePost(app, other, post);
   return post;

@@ -21,6 +21,8 @@ type World = {
   post: string;
   hostPost: string;
   comment: string;
+  /** the account's post carries #<tagPrefix>_own and #<tagPrefix>_shared, the host's the latter */
+  tagPrefix: string;
 };
 const worlds = {} as Record<Kind, World>;
 
@@ -31,10 +33,15 @@ async function buildWorld(kind: Kind): Promise<World> {
   const [account, follower, requester, stranger, blocked, blocker, muter, host] = (await Promise.all(
     ['acct', 'fol', 'req', 'str', 'bkd', 'bkr', 'mtr', 'host'].map((name) => signUp(app, `m${k}_${name}`)),
   )) as Eight;
-  const hostPost = await createPost(app, host, { caption: 'a public post by another account' });
+  const hostPost = await createPost(app, host, {
+    caption: `a public post by another account #m${k}_shared, with @${account.username}`,
+  });
+  await addComment(app, host, hostPost, `and a comment, with @${account.username}`);
   for (const viewer of [follower, blocked, blocker, muter]) await followUser(app, viewer, account);
   await followUser(app, account, host);
-  const post = await createPost(app, account, { caption: `the ${kind} account's post` });
+  const post = await createPost(app, account, {
+    caption: `the ${kind} account's post #m${k}_own #m${k}_shared`,
+  });
   const comment = await addComment(app, account, hostPost, `the ${kind} account's comment`);
   await likePost(app, account, hostPost);
   if (kind === 'private') {
@@ -61,6 +68,7 @@ async function buildWorld(kind: Kind): Promise<World> {
     post,
     hostPost,
     comment,
+    tagPrefix: `m${k}`,
   };
 }
 
@@ -120,6 +128,31 @@ const CHECKS: Record<string, Check> = {
       }),
       ['searchUsers'],
     ).includes(w.account.id),
+  'hashtag(name) (a tag only its post carries)': async (w, v) =>
+    (await ask(v, `query ($n: String!) { hashtag(name: $n) { name } }`, { n: `#${w.tagPrefix}_own` }))
+      ?.hashtag?.name === `${w.tagPrefix}_own`,
+  'Hashtag.posts (a tag it shares with another account)': async (w, v) =>
+    idsAt(
+      await ask(
+        v,
+        `query ($n: String!) { hashtag(name: $n) { posts(first: 50) { edges { node { id } } } } }`,
+        {
+          n: `${w.tagPrefix}_shared`,
+        },
+      ),
+      ['hashtag', 'posts'],
+    ).includes(w.post),
+  "Post.mentions (another's public post)": async (w, v) =>
+    ((await ask(v, postQuery('mentions { id }'), { id: w.hostPost }))?.post?.mentions ?? []).some(
+      (u: { id: string }) => u.id === w.account.id,
+    ),
+  "Comment.mentions (another's comment)": async (w, v) => {
+    const data = await ask(v, postQuery('comments(first: 50) { edges { node { mentions { id } } } }'), {
+      id: w.hostPost,
+    });
+    const edges: { node: { mentions: { id: string }[] } }[] = data?.post?.comments.edges ?? [];
+    return edges.some(({ node }) => node.mentions.some((u) => u.id === w.account.id));
+  },
   "Post.comments (another's public post)": async (w, v) =>
     idsAt(await ask(v, postQuery('comments(first: 50) { edges { node { id } } }'), { id: w.hostPost }), [
       'post',

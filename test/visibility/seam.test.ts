@@ -61,10 +61,18 @@ beforeAll(async () => {
     ids.push(who.id);
     await followUser(app, viewer, who);
     await followUser(app, who, viewer);
-    ids.push(await createPost(app, who, { caption: `by ${who.username}` }));
+    ids.push(await createPost(app, who, { caption: `by ${who.username} #seam` }));
     await likePost(app, who, viewersPost);
     ids.push(await addComment(app, who, viewersPost, `from ${who.username}`));
   }
+  // the viewer mentions both, in the caption and in a comment
+  const edit = await app.gql(
+    `mutation ($id: ID!) { editPost(id: $id, caption: "the viewer posts, with @hideme and @hicontrol") { id } }`,
+    { id: viewersPost },
+    { token: viewer.token },
+  );
+  if (edit.errors) throw new Error(JSON.stringify(edit.errors));
+  await addComment(app, viewer, viewersPost, 'hi @hideme and @hicontrol');
   // from here on (the setup above acts on what it hides)
   hiddenId = dbIdOf(hidden);
 });
@@ -145,6 +153,25 @@ const READ_PATHS: [string, string, (h: boolean) => Record<string, unknown>, () =
     `query ($u: String!) { user(username: $u) { posts { edges { node { ${ID} } } } } }`,
     (h) => ({ u: h ? 'hideme' : 'hicontrol' }),
     controlPost,
+  ],
+  [
+    'hashtag(name:) and its posts',
+    `{ hashtag(name: "#SEAM") { postCount posts { edges { node { id author { id } } } } } }`,
+    () => ({}),
+    controlPost,
+  ],
+  [
+    'searchHashtags and trendingHashtags, with posts',
+    `{ searchHashtags(query: "se") { edges { node { posts { edges { node { id } } } } } }
+       trendingHashtags { posts { edges { node { id } } } } }`,
+    () => ({}),
+    controlPost,
+  ],
+  [
+    'post.mentions and comment mentions',
+    `query ($id: ID!) { post(id: $id) { mentions { id } comments { edges { node { mentions { id } } } } } }`,
+    () => ({ id: viewersPost }),
+    controlUser,
   ],
   ["the viewer's own posts", `{ viewer { posts { edges { node { id } } } } }`, () => ({}), () => viewersPost],
 ];
