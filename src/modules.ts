@@ -6,6 +6,7 @@ import { feedModule } from './feed';
 import { followsModule } from './follows';
 import { likesModule } from './likes';
 import { mediaModule } from './media';
+import { notificationsModule } from './notifications';
 import { postsModule } from './posts';
 import { safetyModule } from './safety';
 import { searchModule } from './search';
@@ -23,6 +24,7 @@ export const modules: readonly DomainModule[] = [
   searchModule,
   safetyModule,
   mediaModule,
+  notificationsModule,
 ];
 
 /** How each realtime event travels and reaches its subscribers, from every domain. */

@@ -6,6 +6,8 @@ import { isForeignKeyViolation } from '../db/errors';
 import { forbidden, notFound } from '../core/errors';
 import { fromGlobalId, toGlobalId } from '../core/global-id';
 import { checkLength } from '../core/validate';
+import { retryOnConflict } from '../db/retry';
+import { announce, notifyComment } from '../notifications/service';
 import { commentColumns, commentFromRow } from './columns';
 
 export const MAX_COMMENT = 2200;
@@ -16,14 +18,27 @@ export async function addComment(ctx: AppContext, input: AddCommentInput): Promi
   const body = checkLength('body', input.body.trim(), 1, MAX_COMMENT);
   // No read first: the post is selected through the read policy in the same statement (a post
   // the viewer may not see inserts nothing: NOT_FOUND), and the foreign key covers a concurrent
-  // delete.
+  // delete. The post's author is notified in the same transaction.
   try {
-    const [row] = await ctx.prisma.$queryRaw<object[]>`
-      INSERT INTO comments (post_id, author_id, body)
-      SELECT p.id, ${viewer.id}::bigint, ${body} FROM posts p WHERE p.id = ${postId} AND ${ctx.visible.post('p')}
-      RETURNING ${commentColumns('comments')}`;
-    if (!row) throw notFound('Post');
-    const comment = commentFromRow(row);
+    const { comment, changes } = await retryOnConflict(() =>
+      ctx.prisma.$transaction(async (tx) => {
+        const [row] = await tx.$queryRaw<({ postAuthorId: bigint } & object)[]>`
+          WITH added AS (
+            INSERT INTO comments (post_id, author_id, body)
+            SELECT p.id, ${viewer.id}::bigint, ${body} FROM posts p WHERE p.id = ${postId} AND ${ctx.visible.post('p')}
+            RETURNING *
+          )
+          SELECT ${commentColumns('added')}, p.author_id AS "postAuthorId"
+          FROM added JOIN posts p ON p.id = added.post_id`;
+        if (!row) throw notFound('Post');
+        const added = commentFromRow(row);
+        const notified = await notifyComment(
+          { tx, policy: ctx.policy },
+          { actorId: viewer.id, postId, commentId: added.id, authorId: row.postAuthorId },
+        );
+        return { comment: added, changes: notified };
+      }),
+    );
     ctx.loaders.commentById.prime(comment.id, comment);
     // Announced after the commit, so a subscriber that loads the comment finds it.
     await ctx.events.publish({
@@ -31,6 +46,7 @@ export async function addComment(ctx: AppContext, input: AddCommentInput): Promi
       commentId: String(comment.id),
       postId: String(comment.postId),
     });
+    await announce(ctx.events, changes);
     return comment;
   } catch (error) {
     if (isForeignKeyViolation(error)) throw notFound('Post');
@@ -51,6 +67,7 @@ export async function deleteComment(ctx: AppContext, globalId: string): Promise<
   if (!comment) throw notFound('Comment');
   const allowed = await mayDelete(ctx, comment, viewer.id);
   if (!allowed) throw forbidden('Only its author or the post author can do that.');
+  // Its notifications (COMMENT, MENTION) go with it: foreign key, ON DELETE CASCADE.
   const { count } = await ctx.prisma.comment.deleteMany({ where: { id: comment.id } });
   if (count === 0) throw notFound('Comment');
   ctx.loaders.commentById.clear(comment.id);

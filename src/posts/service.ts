@@ -76,7 +76,10 @@ export async function editPost(ctx: AppContext, globalId: string, caption: strin
   return edited;
 }
 
-/** Comments, likes and media go with the post (ON DELETE CASCADE; triggers fix the counts). */
+/**
+ * Comments, likes, media and the notifications about the post go with it (ON DELETE CASCADE;
+ * triggers fix the counts), in the one DELETE statement.
+ */
 export async function deletePost(ctx: AppContext, globalId: string): Promise<string> {
   const post = await loadOwnPost(ctx, globalId);
   const { count } = await ctx.prisma.post.deleteMany({ where: { id: post.id } });

@@ -35,6 +35,7 @@ const hideOneUser: ReadPolicy = {
   feedAuthors: (viewer) =>
     Prisma.sql`SELECT a.id FROM (${PUBLIC_CONTENT.feedAuthors(viewer)}) a WHERE ${notHidden(Prisma.raw('a.id'))}`,
   feedPost: (_viewer, alias) => notHidden(Prisma.raw(`${alias}.author_id`)),
+  actor: (_viewer, actorId) => notHidden(actorId),
   everythingVisible: false,
 };
 
