@@ -1,15 +1,7 @@
 import { PRIVACY_RULES } from '../../src/core/visibility';
 import { notifyMentions, undoMentions } from '../../src/notifications/service';
 import { codesOf, startTestApp, type TestApp } from '../support/app';
-import {
-  addComment,
-  createPost,
-  dbIdOf,
-  likePost,
-  signUp,
-  signUpMany,
-  type TestUser,
-} from '../support/scenario';
+import { addComment, createPost, dbIdOf, likePost, signUpMany, type TestUser } from '../support/scenario';
 import {
   ACCEPT,
   BLOCK,
