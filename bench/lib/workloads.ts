@@ -59,6 +59,21 @@ const ADD_COMMENT = `mutation AddComment($input: AddCommentInput!) {
   addComment(input: $input) { id createdAt }
 }`;
 
+const NOTIFICATIONS = `query Notifications($after: String) {
+  unreadNotificationCount
+  notifications(first: 20, after: $after) {
+    edges {
+      node {
+        id kind actorCount read updatedAt
+        actors { id username avatarUrl }
+        post { id caption }
+        comment { id body }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
 const LOG_IN = `mutation LogIn($input: LogInInput!) {
   logIn(input: $input) { token user { id username } }
 }`;
@@ -97,7 +112,8 @@ const graphql = (query: string, variables: object, viewer?: number): HttpRequest
 export const feedRequest = (viewer: number, after: string | null = null): HttpRequest =>
   graphql(HOME_FEED, { after }, viewer);
 
-export type WorkloadName = 'feed' | 'feedPage2' | 'profile' | 'postDetail' | 'writeMix' | 'logIn';
+export type WorkloadName =
+  'feed' | 'feedPage2' | 'profile' | 'postDetail' | 'writeMix' | 'logIn' | 'likePost' | 'notifications';
 
 export const WORKLOADS: Record<
   WorkloadName,
@@ -145,6 +161,14 @@ export const WORKLOADS: Record<
         return writeOf(ctx, i, Math.floor(roll * 30));
       };
     },
+  },
+  likePost: {
+    title: 'likePost of a random post (with the author notified)',
+    source: (ctx) => (i) => writeOf(ctx, i, 10),
+  },
+  notifications: {
+    title: 'notifications page (20, with actors, posts, comments) and the unread count',
+    source: (ctx) => (i) => graphql(NOTIFICATIONS, { after: null }, viewerOf(ctx, i)),
   },
   logIn: {
     title: 'logIn (argon2id verify + session)',
