@@ -291,7 +291,7 @@ export async function generateDataset(
                 count(*)::int AS actor_count, min(l.created_at) AS created_at, max(l.created_at) AS updated_at
          FROM posts p JOIN likes l ON l.post_id = p.id AND l.user_id <> p.author_id
          WHERE p.author_id IN (SELECT user_id FROM sessions)
-         GROUP BY p.id
+         GROUP BY p.id, p.author_id
          UNION ALL
          SELECT p.author_id, 'COMMENT', p.id, c.id, 1, c.created_at, c.created_at
          FROM comments c JOIN posts p ON p.id = c.post_id
@@ -301,7 +301,7 @@ export async function generateDataset(
          FROM follows f WHERE f.followee_id IN (SELECT user_id FROM sessions)
          GROUP BY f.followee_id
        ) n
-       ORDER BY updated_at, recipient_id, kind, post_id, comment_id`,
+       ORDER BY n.updated_at, n.recipient_id, n.kind, n.post_id, n.comment_id`,
     );
     await step(
       'notification actors',
