@@ -38,41 +38,70 @@ interface Action {
   commentId?: bigint | null;
 }
 
-/** The unread group an action joins, or null for kinds never grouped (COMMENT, MENTION, ...). */
-function groupKeyOf(kind: NotificationKind, postId: bigint | null): string | null {
-  if (kind === 'LIKE' && postId !== null) return `LIKE:${postId}`;
-  if (kind === 'FOLLOW') return 'FOLLOW';
-  return null;
+/** The group key of a row of `source` (columns recipient_id, post_id, comment_id), as SQL. */
+function groupKeySql(kind: NotificationKind): Prisma.Sql {
+  if (kind === 'LIKE') return Prisma.sql`'LIKE:' || src.post_id`;
+  if (kind === 'FOLLOW') return Prisma.sql`'FOLLOW'`;
+  return Prisma.sql`NULL::varchar`;
 }
 
 /**
- * Notifies each recipient of the action, in one statement: a new notification, or the actor
- * added to the recipient's unread group (which moves it to the top). Nobody is notified of their
- * own action, nor of one by an account the read policy says they may not be told about (a block,
- * either way).
+ * The CTEs `grp` (the notifications created or joined: id, recipient_id) and `joined` (the
+ * actor added to each) for the rows of the CTE `src` (recipient_id, post_id, comment_id): a new
+ * notification, or the actor added to the recipient's unread group (which moves it to the
+ * top). Nobody is notified of their own action, nor of one by an account the read policy says
+ * they may not be told about (a block, either way).
  */
-async function notify({ tx, policy }: NotifyDeps, action: Action): Promise<NotificationChange[]> {
-  const recipients = [...new Set(action.recipientIds)].filter((id) => id !== action.actorId);
-  if (recipients.length === 0) return [];
-  const postId = action.postId ?? null;
-  const groupKey = groupKeyOf(action.kind, postId);
-  const actor = Prisma.sql`${action.actorId}::bigint`;
-  const rows = await tx.$queryRaw<NotificationChange[]>`
-    WITH grp AS (
+function upsertGroups(policy: ReadPolicy, kind: NotificationKind, actorId: bigint): Prisma.Sql {
+  const actor = Prisma.sql`${actorId}::bigint`;
+  return Prisma.sql`grp AS (
       INSERT INTO notifications AS n (recipient_id, kind, post_id, comment_id, group_key)
-      SELECT r.id, ${action.kind}::notification_kind, ${postId}::bigint, ${action.commentId ?? null}::bigint,
-             ${groupKey}::varchar
-      FROM unnest(${bigintArray(recipients)}) AS r(id)
-      WHERE ${policy.actor(Prisma.raw('r.id'), actor)}
+      SELECT src.recipient_id, ${kind}::notification_kind, src.post_id, src.comment_id, ${groupKeySql(kind)}
+      FROM src
+      WHERE src.recipient_id <> ${actor} AND ${policy.actor(Prisma.raw('src.recipient_id'), actor)}
       ON CONFLICT (recipient_id, group_key) DO UPDATE SET updated_at = now()
       RETURNING n.id, n.recipient_id
     ), joined AS (
       INSERT INTO notification_actors (notification_id, actor_id)
       SELECT id, ${actor} FROM grp
       ON CONFLICT (notification_id, actor_id) DO UPDATE SET acted_at = EXCLUDED.acted_at
-    )
+    )`;
+}
+
+/** Notifies each recipient of the action, in one statement (see upsertGroups). */
+async function notify({ tx, policy }: NotifyDeps, action: Action): Promise<NotificationChange[]> {
+  const recipients = [...new Set(action.recipientIds)];
+  if (recipients.length === 0) return [];
+  return tx.$queryRaw<NotificationChange[]>`
+    WITH src AS (
+      SELECT r.id AS recipient_id, ${action.postId ?? null}::bigint AS post_id, ${action.commentId ?? null}::bigint AS comment_id
+      FROM unnest(${bigintArray(recipients)}) AS r(id)
+    ), ${upsertGroups(policy, action.kind, action.actorId)}
     SELECT id AS "notificationId", recipient_id AS "recipientId" FROM grp`;
-  return rows;
+}
+
+/**
+ * The action and its notification in one statement, so with no transaction of its own (one
+ * round trip, for the hottest writes): `action` is a data-modifying statement (INSERT ...
+ * RETURNING) whose rows are the recipients to notify, as columns recipient_id, post_id and
+ * comment_id. Returns how many rows the action wrote and the notifications to announce.
+ */
+export async function actAndNotify(
+  { tx, policy }: NotifyDeps,
+  a: { kind: NotificationKind; actorId: bigint; action: Prisma.Sql },
+): Promise<{ acted: number; changes: NotificationChange[] }> {
+  const rows = await tx.$queryRaw<
+    { acted: number; notificationId: bigint | null; recipientId: bigint | null }[]
+  >`
+    WITH src AS (${a.action}), ${upsertGroups(policy, a.kind, a.actorId)}
+    SELECT (SELECT count(*) FROM src)::int AS acted, grp.id AS "notificationId", grp.recipient_id AS "recipientId"
+    FROM (SELECT 1) AS one LEFT JOIN grp ON TRUE`;
+  const changes = rows.flatMap((row) =>
+    row.notificationId === null
+      ? []
+      : [{ notificationId: row.notificationId, recipientId: row.recipientId! }],
+  );
+  return { acted: rows[0]?.acted ?? 0, changes };
 }
 
 interface Undo {
