@@ -163,6 +163,20 @@ export async function notifyFollowAccepted(
   return notify(deps, { kind: 'FOLLOW_ACCEPTED', actorId: a.accepterId, recipientIds: [a.requesterId] });
 }
 
+/**
+ * An account turned public accepted every pending request: each requester is told, and the
+ * requests' notifications are answered.
+ */
+export async function notifyAllAccepted(
+  deps: NotifyDeps,
+  a: { accepterId: bigint; requesterIds: readonly bigint[] },
+): Promise<NotificationChange[]> {
+  if (a.requesterIds.length === 0) return [];
+  await deps.tx.$executeRaw`
+    DELETE FROM notifications WHERE recipient_id = ${a.accepterId} AND kind = 'FOLLOW_REQUEST'`;
+  return notify(deps, { kind: 'FOLLOW_ACCEPTED', actorId: a.accepterId, recipientIds: a.requesterIds });
+}
+
 /** unfollow: the follow, or the pending request it withdraws, notifies no more. */
 export const undoFollow = (deps: NotifyDeps, a: { actorId: bigint; followeeId: bigint }) =>
   undo(deps, { kinds: ['FOLLOW', 'FOLLOW_REQUEST'], actorId: a.actorId, recipientIds: [a.followeeId] });

@@ -68,6 +68,8 @@ describe('migrate', () => {
       'media_garbage',
       'media_sweeps',
       'mutes',
+      'notification_actors',
+      'notifications',
       'post_media',
       'posts',
       'reports',

@@ -117,6 +117,12 @@ describe('each kind is created by its action, never by the actor on their own co
     expect(await notificationsOf(app, ana!)).toEqual([]);
     expect(await summaryOf(app, bo!)).toEqual([`FOLLOW_ACCEPTED:${ana!.username}`]);
     expect(await notificationsOf(app, cy!)).toEqual([]);
+
+    // turning public accepts every pending request: each requester is told
+    await follow(cy!, ana!);
+    await mutate(app, ana!, `mutation { updateProfile(input: { isPrivate: false }) { id } }`, {});
+    expect(await notificationsOf(app, ana!)).toEqual([]);
+    expect(await summaryOf(app, cy!)).toEqual([`FOLLOW_ACCEPTED:${ana!.username}`]);
   });
 
   it('MENTION: notifyMentions, as the discovery domain will call it, in its transaction', async () => {
