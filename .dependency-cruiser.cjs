@@ -1,13 +1,14 @@
 /**
  * The layers of src/, checked by `npm run lint` (dependency-cruiser). Imports point down only:
  *   top       main, server/, graphql/ (schema assembly), modules.ts (the list of domains)
- *   domains   auth, users, posts, comments, likes, follows, feed, search
+ *   domains   auth, users, posts, comments, likes, follows, feed, search, media, safety, notifications
  *   bottom    core/ (errors, ids, pagination, loaders, context types), config/, db/, security/,
  *             realtime/ (pub/sub, fan-out hub, per-event loaders: what a domain's events use)
  * and nothing anywhere (src/ or bench/) may import in a circle, type imports included.
  */
 const TOP = '^src/(main\\.ts|modules\\.ts|server/|graphql/)';
-const DOMAINS = '^src/(auth|users|posts|comments|likes|follows|feed|search|media|safety|discovery)/';
+const DOMAINS =
+  '^src/(auth|users|posts|comments|likes|follows|feed|search|media|safety|discovery|notifications)/';
 const BOTTOM = '^src/(core|config|db|security|realtime)/';
 
 module.exports = {

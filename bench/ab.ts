@@ -15,7 +15,7 @@
 import path from 'node:path';
 import { RunContext, seeded } from './lib/context';
 import { DATASETS } from './lib/dataset';
-import { createDatabase, sessionViewers } from './lib/dataset-run';
+import { baseContext, createDatabase, sessionViewers } from './lib/dataset-run';
 import { log, logPass } from './lib/log';
 import { StatementCounter } from './lib/metrics';
 import { parseOptions } from './lib/options';
@@ -25,7 +25,7 @@ import { ROOT, startShutter, type ServerProcess } from './lib/processes';
 import { median, round } from './lib/stats';
 import type { Pass } from './lib/types';
 import { requestJson } from './lib/load';
-import { feedRequest, WORKLOADS, type WorkloadContext, type WorkloadName } from './lib/workloads';
+import { feedRequest, WORKLOADS, type WorkloadName } from './lib/workloads';
 
 interface Variant {
   name: 'A' | 'B';
@@ -86,13 +86,7 @@ async function main(): Promise<void> {
     if (JSON.stringify((a as { data: unknown }).data) !== JSON.stringify((b as { data: unknown }).data))
       throw new Error('A and B answer the feed differently');
 
-    const base: WorkloadContext = {
-      spec,
-      viewers,
-      secondPageCursors: new Map(),
-      passSeed: 0,
-      writablePosts: spec.privacy ? writablePosts : undefined,
-    };
+    const base = baseContext(spec, viewers, writablePosts);
     const passes: Record<'A' | 'B', Pass[]> = { A: [], B: [] };
     const ratios: number[] = [];
     for (let r = 0; r < options.rounds; r++) {

@@ -7,6 +7,7 @@ import { feedModule } from './feed';
 import { followsModule } from './follows';
 import { likesModule } from './likes';
 import { mediaModule } from './media';
+import { notificationsModule } from './notifications';
 import { postsModule } from './posts';
 import { safetyModule } from './safety';
 import { searchModule } from './search';
@@ -25,6 +26,7 @@ export const modules: readonly DomainModule[] = [
   safetyModule,
   mediaModule,
   discoveryModule,
+  notificationsModule,
 ];
 
 /** How each realtime event travels and reaches its subscribers, from every domain. */

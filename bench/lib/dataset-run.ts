@@ -32,13 +32,7 @@ export async function runDataset(run: RunContext, spec: DatasetSpec): Promise<Da
   const servers: Servers = { shutter, floor, counter };
   log(`dataset ${spec.name}: shutter pid ${shutter.pid}, floor pid ${floor.pid}`);
   try {
-    const base: WorkloadContext = {
-      spec,
-      viewers,
-      secondPageCursors: new Map(),
-      passSeed: 0,
-      writablePosts: spec.privacy ? writablePosts : undefined,
-    };
+    const base = baseContext(spec, viewers, writablePosts);
     const verifyViewers = [...new Set([viewers[0]!, viewers[1]!, viewers[2]!, busiest])];
     const verification = await verifyFeeds(shutter, floor, verifyViewers);
     base.secondPageCursors = await secondPageCursors(floor, viewers);
@@ -96,6 +90,19 @@ export async function createDatabase(
 }
 
 /** The users with a session, and among them the one who follows the most accounts. */
+/** The workloads' context at the start of a dataset: its viewers, and the posts writes pick. */
+export const baseContext = (
+  spec: DatasetSpec,
+  viewers: number[],
+  writablePosts: number[],
+): WorkloadContext => ({
+  spec,
+  viewers,
+  secondPageCursors: new Map(),
+  passSeed: 0,
+  writablePosts: spec.privacy ? writablePosts : undefined,
+});
+
 export async function sessionViewers(
   url: string,
 ): Promise<{ viewers: number[]; busiest: number; writablePosts: number[] }> {

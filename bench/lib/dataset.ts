@@ -109,6 +109,8 @@ const LOADED_TABLES = [
   'hashtags',
   'post_hashtags',
   'hashtag_hours',
+  'notifications',
+  'notification_actors',
 ];
 const LOREM =
   'Golden hour on the harbour again. Nothing beats the light just before the rain, ' +
@@ -306,6 +308,46 @@ export async function generateDataset(
           OR (u > ${U - H} AND pg_temp.bench_rnd(u, 61) < ${spec.heavyViewerShare})
        ORDER BY u`,
     );
+    // The notifications of the users with a session (the viewers), as the API would have left
+    // them: a LIKE group per post liked by others and a COMMENT per comment by another user,
+    // read but for those of the last week (whose groups are open, with their key), and one read
+    // FOLLOW group of all followers. Triggers are off: actor_count is written directly.
+    const recent = `timestamptz '${END}' - interval '7 days'`;
+    await step(
+      'notifications',
+      `INSERT INTO notifications (recipient_id, kind, post_id, comment_id, group_key, actor_count, created_at, updated_at, read_at)
+       SELECT recipient_id, kind::notification_kind, post_id, comment_id,
+              CASE WHEN kind = 'LIKE' AND updated_at > ${recent} THEN 'LIKE:' || post_id END,
+              actor_count, created_at, updated_at, CASE WHEN updated_at > ${recent} THEN NULL ELSE updated_at END
+       FROM (
+         SELECT p.author_id AS recipient_id, 'LIKE' AS kind, p.id AS post_id, NULL::bigint AS comment_id,
+                count(*)::int AS actor_count, min(l.created_at) AS created_at, max(l.created_at) AS updated_at
+         FROM posts p JOIN likes l ON l.post_id = p.id AND l.user_id <> p.author_id
+         WHERE p.author_id IN (SELECT user_id FROM sessions)
+         GROUP BY p.id, p.author_id
+         UNION ALL
+         SELECT p.author_id, 'COMMENT', p.id, c.id, 1, c.created_at, c.created_at
+         FROM comments c JOIN posts p ON p.id = c.post_id
+         WHERE c.author_id <> p.author_id AND p.author_id IN (SELECT user_id FROM sessions)
+         UNION ALL
+         SELECT f.followee_id, 'FOLLOW', NULL, NULL, count(*)::int, min(f.created_at), max(f.created_at)
+         FROM follows f WHERE f.followee_id IN (SELECT user_id FROM sessions)
+         GROUP BY f.followee_id
+       ) n
+       ORDER BY n.updated_at, n.recipient_id, n.kind, n.post_id, n.comment_id`,
+    );
+    await step(
+      'notification actors',
+      `INSERT INTO notification_actors (notification_id, actor_id, acted_at)
+       SELECT n.id, l.user_id, l.created_at FROM notifications n JOIN likes l ON l.post_id = n.post_id
+       WHERE n.kind = 'LIKE' AND l.user_id <> n.recipient_id
+       UNION ALL
+       SELECT n.id, c.author_id, c.created_at FROM notifications n JOIN comments c ON c.id = n.comment_id
+       WHERE n.kind = 'COMMENT'
+       UNION ALL
+       SELECT n.id, f.follower_id, f.created_at FROM notifications n JOIN follows f ON f.followee_id = n.recipient_id
+       WHERE n.kind = 'FOLLOW'`,
+    );
     await step(
       'counters',
       `UPDATE users u SET post_count = coalesce(p.n, 0), follower_count = coalesce(fr.n, 0),
@@ -326,7 +368,8 @@ export async function generateDataset(
       `SELECT setval('users_id_seq', ${U}), setval('posts_id_seq', ${P}),
               setval('comments_id_seq', greatest(1, (SELECT max(id) FROM comments))),
               setval('sessions_id_seq', greatest(1, (SELECT max(id) FROM sessions))),
-              setval('hashtags_id_seq', ${spec.hashtags})`,
+              setval('hashtags_id_seq', ${spec.hashtags}),
+              setval('notifications_id_seq', greatest(1, (SELECT max(id) FROM notifications)))`,
     );
     await db.query(`SET LOCAL session_replication_role = origin`);
     const t0 = performance.now();

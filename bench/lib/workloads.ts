@@ -79,6 +79,21 @@ const ADD_COMMENT = `mutation AddComment($input: AddCommentInput!) {
   addComment(input: $input) { id createdAt }
 }`;
 
+const NOTIFICATIONS = `query Notifications($after: String) {
+  unreadNotificationCount
+  notifications(first: 20, after: $after) {
+    edges {
+      node {
+        id kind actorCount read updatedAt
+        actors { id username avatarUrl }
+        post { id caption }
+        comment { id body }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
 const LOG_IN = `mutation LogIn($input: LogInInput!) {
   logIn(input: $input) { token user { id username } }
 }`;
@@ -128,7 +143,9 @@ export type WorkloadName =
   | 'logIn'
   | 'hashtagPage'
   | 'createPost'
-  | 'createPostTagged';
+  | 'createPostTagged'
+  | 'likePost'
+  | 'notifications';
 
 export const WORKLOADS: Record<
   WorkloadName,
@@ -189,6 +206,14 @@ export const WORKLOADS: Record<
   createPostTagged: {
     title: 'createPost, a caption with 30 hashtags and 20 mentions',
     source: (ctx) => (i) => taggedPost(ctx, i),
+  },
+  likePost: {
+    title: 'likePost of a random post (with the author notified)',
+    source: (ctx) => (i) => writeOf(ctx, i, 10),
+  },
+  notifications: {
+    title: 'notifications page (20, with actors, posts, comments) and the unread count',
+    source: (ctx) => (i) => graphql(NOTIFICATIONS, { after: null }, viewerOf(ctx, i)),
   },
   logIn: {
     title: 'logIn (argon2id verify + session)',

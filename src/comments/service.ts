@@ -6,9 +6,10 @@ import { isForeignKeyViolation } from '../db/errors';
 import { forbidden, notFound } from '../core/errors';
 import { fromGlobalId, toGlobalId } from '../core/global-id';
 import { checkLength } from '../core/validate';
+import { announce, notifyComment, notifyMentions } from '../notifications/service';
 import { commentColumns, commentFromRow } from './columns';
 import { retryOnConflict } from '../db/retry';
-import { linkComment, parseForWrite, type LinkWriter } from '../discovery/link';
+import { linkComment, parseForWrite } from '../discovery/link';
 
 export const MAX_COMMENT = 2200;
 
@@ -19,29 +20,38 @@ export async function addComment(ctx: AppContext, input: AddCommentInput): Promi
   const text = parseForWrite(body, 'body');
   // No read first: the post is selected through the read policy in the same statement (a post
   // the viewer may not see inserts nothing: NOT_FOUND), and the foreign key covers a concurrent
-  // delete.
-  const insert = async (db: LinkWriter) => {
-    const [row] = await db.$queryRaw<object[]>`
-      INSERT INTO comments (post_id, author_id, body)
-      SELECT p.id, ${viewer.id}::bigint, ${body} FROM posts p WHERE p.id = ${postId} AND ${ctx.visible.post('p')}
-      RETURNING ${commentColumns('comments')}`;
-    if (!row) throw notFound('Post');
-    return commentFromRow(row);
-  };
+  // delete. The post's author and the users the body mentions are notified in the same
+  // transaction.
   try {
-    // A comment that mentions no one stays one statement; one that does is written with its
-    // mentions in one transaction.
-    const comment =
-      text.mentions.length === 0
-        ? await insert(ctx.prisma)
-        : await retryOnConflict(() =>
-            ctx.prisma.$transaction(async (tx) => {
-              const written = await insert(tx);
-              // The users newly mentioned: where MENTION notifications will be written, in this transaction.
-              await linkComment(tx, ctx.policy, written, text);
-              return written;
-            }),
-          );
+    const { comment, changes } = await retryOnConflict(() =>
+      ctx.prisma.$transaction(async (tx) => {
+        const [row] = await tx.$queryRaw<({ postAuthorId: bigint } & object)[]>`
+          WITH added AS (
+            INSERT INTO comments (post_id, author_id, body)
+            SELECT p.id, ${viewer.id}::bigint, ${body} FROM posts p WHERE p.id = ${postId} AND ${ctx.visible.post('p')}
+            RETURNING *
+          )
+          SELECT ${commentColumns('added')}, p.author_id AS "postAuthorId"
+          FROM added JOIN posts p ON p.id = added.post_id`;
+        if (!row) throw notFound('Post');
+        const added = commentFromRow(row);
+        const deps = { tx, policy: ctx.policy };
+        const commented = await notifyComment(deps, {
+          actorId: viewer.id,
+          postId,
+          commentId: added.id,
+          authorId: row.postAuthorId,
+        });
+        const mentionedUserIds = await linkComment(tx, ctx.policy, added, text);
+        const mentioned = await notifyMentions(deps, {
+          actorId: viewer.id,
+          postId,
+          commentId: added.id,
+          mentionedUserIds,
+        });
+        return { comment: added, changes: [...commented, ...mentioned] };
+      }),
+    );
     ctx.loaders.commentById.prime(comment.id, comment);
     // Announced after the commit, so a subscriber that loads the comment finds it.
     await ctx.events.publish({
@@ -49,6 +59,7 @@ export async function addComment(ctx: AppContext, input: AddCommentInput): Promi
       commentId: String(comment.id),
       postId: String(comment.postId),
     });
+    await announce(ctx.events, changes);
     return comment;
   } catch (error) {
     if (isForeignKeyViolation(error)) throw notFound('Post');
@@ -69,6 +80,7 @@ export async function deleteComment(ctx: AppContext, globalId: string): Promise<
   if (!comment) throw notFound('Comment');
   const allowed = await mayDelete(ctx, comment, viewer.id);
   if (!allowed) throw forbidden('Only its author or the post author can do that.');
+  // Its notifications (COMMENT, MENTION) go with it: foreign key, ON DELETE CASCADE.
   const { count } = await ctx.prisma.comment.deleteMany({ where: { id: comment.id } });
   if (count === 0) throw notFound('Comment');
   ctx.loaders.commentById.clear(comment.id);

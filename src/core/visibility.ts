@@ -23,6 +23,11 @@ export interface ReadPolicy {
   commentUnderShownPost(viewer: ViewerSql, alias: string): Prisma.Sql;
   /** a subquery of the ids (column `id`) whose posts make the viewer's home feed */
   feedAuthors(viewer: ViewerSql): Prisma.Sql;
+  /**
+   * the viewer may be told of what the account `actorId` (SQL) did to them (a notification's
+   * actor): decides both whether an action notifies the viewer and whether it is shown
+   */
+  actor(viewer: ViewerSql, actorId: Prisma.Sql): Prisma.Sql;
   /** a `posts` row for the viewer's feed streams: seen, and its author not muted */
   feedPost(viewer: ViewerSql, alias: string): Prisma.Sql;
   /**
@@ -46,6 +51,7 @@ export const PUBLIC_CONTENT: ReadPolicy = {
     SELECT f.followee_id AS id FROM follows f WHERE f.follower_id = ${viewer}
     UNION SELECT ${viewer}`,
   feedPost: () => TRUE,
+  actor: () => TRUE,
   everythingVisible: true,
 };
 
@@ -100,6 +106,9 @@ export const PRIVACY_RULES: ReadPolicy = {
     UNION SELECT ${viewer}`,
   feedPost: (viewer, alias) => Prisma.sql`(${PRIVACY_RULES.post(viewer, alias)} AND NOT EXISTS (
     SELECT 1 FROM mutes pv_m WHERE pv_m.muter_id = ${viewer} AND pv_m.muted_id = ${raw(`${alias}.author_id`)}))`,
+  // A block either way: the blocked account's actions create nothing for the blocker, and the
+  // blocker's nothing for the blocked one (who may not even see the blocker).
+  actor: (viewer, actorId) => Prisma.sql`(${noBlockBetween(viewer, actorId)})`,
   everythingVisible: false,
 };
 
@@ -122,6 +131,8 @@ export interface Visibility {
   userWithId(idColumn: string): Prisma.Sql;
   /** a subquery of the ids (column `id`) whose posts make the home feed */
   feedAuthors(): Prisma.Sql;
+  /** the viewer may be told of the actions of the account in column `idColumn` (see ReadPolicy.actor) */
+  actor(idColumn: string): Prisma.Sql;
 }
 
 /** Everything visible to everyone: one object for every request, nothing built per request. */
@@ -132,6 +143,7 @@ export const EVERYTHING: Visibility = {
   commentUnderShownPost: () => TRUE,
   contentOf: () => TRUE,
   userWithId: () => TRUE,
+  actor: () => TRUE,
   feedAuthors: () => {
     throw new Error('the home feed is always read for a viewer');
   },
@@ -149,6 +161,7 @@ export function visibilityFor(policy: ReadPolicy, viewerId: bigint | null): Visi
     contentOf: (idColumn) => policy.contentOf(viewer, raw(idColumn)),
     userWithId: (idColumn) =>
       Prisma.sql`EXISTS (SELECT 1 FROM users vu WHERE vu.id = ${raw(idColumn)} AND ${policy.user(viewer, 'vu')})`,
+    actor: (idColumn) => policy.actor(viewer, raw(idColumn)),
     feedAuthors,
   };
 }

@@ -6,6 +6,14 @@ import { avatarColumns, pictureColumns, storePicture, type PreparedPicture } fro
 import { PasswordHasher } from '../security/passwords';
 import { PRIVACY_RULES } from '../core/visibility';
 import { linkComment, linkPost, parseForWrite } from '../discovery/link';
+import {
+  notifyComment,
+  notifyFollow,
+  notifyFollowRequest,
+  notifyLike,
+  notifyMentions,
+  type NotifyDeps,
+} from '../notifications/service';
 
 /** The documented demo login (README): username `demo`, password `shutter-demo`. */
 export const DEMO_LOGIN = { username: 'demo', password: 'shutter-demo' } as const;
@@ -202,6 +210,7 @@ export async function seedDemoData(
         }
       }
       await seedPrivacy(tx, names, ids);
+      await seedNotifications(tx, names, ids, now);
     },
     { timeout: 60_000 },
   );
@@ -261,6 +270,86 @@ async function seedPrivacy(tx: SeedTransaction, names: string[], ids: bigint[]):
   await tx.followRequest.create({ data: { requesterId: demo, targetId: asked } });
   await tx.mute.create({ data: { muterId: demo, mutedId: muted } });
   await tx.block.create({ data: { blockerId: demo, blockedId: blocked } });
+}
+
+/**
+ * A few notifications for the demo user, written by the same service calls as the mutations,
+ * with the rows they are about: a post of theirs liked by four (one group) and commented on,
+ * and two new followers (one group). `ivan` has the demo user's follow request to answer.
+ */
+async function seedNotifications(
+  tx: SeedTransaction,
+  names: string[],
+  ids: bigint[],
+  now: number,
+): Promise<void> {
+  const idOf = (name: string) => ids[names.indexOf(name)]!;
+  const deps: NotifyDeps = { tx, policy: PRIVACY_RULES };
+  const demo = idOf('demo');
+  const post = await tx.post.create({
+    data: {
+      authorId: demo,
+      caption: 'Golden hour from the roof #shutter',
+      createdAt: new Date(now - 2 * 3_600_000),
+      media: {
+        create: [
+          {
+            position: 0,
+            url: 'https://picsum.photos/seed/shutter-demo/1080/1080',
+            width: 1080,
+            height: 1080,
+          },
+        ],
+      },
+    },
+  });
+  for (const name of ['amara', 'bruno', 'carmen', 'dario']) {
+    await tx.like.create({ data: { userId: idOf(name), postId: post.id } });
+    await notifyLike(deps, { actorId: idOf(name), postId: post.id, authorId: demo });
+  }
+  const comment = await tx.comment.create({
+    data: { postId: post.id, authorId: idOf('leo'), body: 'That light! 😍' },
+  });
+  await notifyComment(deps, { actorId: idOf('leo'), postId: post.id, commentId: comment.id, authorId: demo });
+  for (const name of ['esme', 'finn']) {
+    const followed = await tx.follow.createMany({
+      data: [{ followerId: idOf(name), followeeId: demo }],
+      skipDuplicates: true,
+    });
+    if (followed.count > 0) await notifyFollow(deps, { actorId: idOf(name), followeeId: demo });
+  }
+  await notifyFollowRequest(deps, { actorId: demo, targetId: idOf('ivan') });
+  // a caption that mentions the demo user, linked and notified as createPost does
+  const caption = 'Coffee with @demo before the walk #coffee';
+  const mentioning = await tx.post.create({
+    data: {
+      authorId: idOf('carmen'),
+      caption,
+      createdAt: new Date(now - 3_600_000),
+      media: {
+        create: [
+          {
+            position: 0,
+            url: 'https://picsum.photos/seed/shutter-coffee/1080/1080',
+            width: 1080,
+            height: 1080,
+          },
+        ],
+      },
+    },
+  });
+  const { mentioned } = await linkPost(
+    tx,
+    PRIVACY_RULES,
+    mentioning,
+    parseForWrite(caption, 'caption'),
+    true,
+  );
+  await notifyMentions(deps, {
+    actorId: mentioning.authorId,
+    postId: mentioning.id,
+    mentionedUserIds: mentioned,
+  });
 }
 
 /** Seeds the demo dataset when the database has no users; returns true when it seeded. */

@@ -32,7 +32,8 @@ export interface LinkedPost {
 /**
  * Makes the post's hashtag and mention links those of `parsed`, inside the caller's transaction:
  * links no longer in the caption go, new ones come, kept ones take their new position. Returns
- * the users newly mentioned (not the author), for whoever notifies them in the same transaction.
+ * the users newly mentioned and those no longer mentioned (never the author), for whoever
+ * notifies them in the same transaction.
  * `fresh` says the post was just created: there is nothing to unlink, and no statement is spent
  * on a caption without tags or mentions.
  */
@@ -42,21 +43,37 @@ export async function linkPost(
   post: LinkedPost,
   parsed: ParsedText,
   fresh: boolean,
-): Promise<bigint[]> {
+): Promise<MentionChanges> {
   if (!fresh || parsed.hashtags.length > 0) await linkHashtags(tx, post, parsed.hashtags);
-  if (fresh && parsed.mentions.length === 0) return [];
-  const rows = await tx.$queryRaw<{ userId: bigint; inserted: boolean }[]>`
+  if (fresh && parsed.mentions.length === 0) return { mentioned: [], unmentioned: [] };
+  const rows = await tx.$queryRaw<{ userId: bigint; inserted: boolean; removed: boolean }[]>`
     WITH names AS (
       SELECT * FROM unnest(${parsed.mentions}::text[]) WITH ORDINALITY AS n(username, position)
     ), found AS (${mentionable(policy, post.authorId)}),
     gone AS (
       DELETE FROM post_mentions pm WHERE pm.post_id = ${post.id} AND pm.user_id NOT IN (SELECT id FROM found)
+      RETURNING pm.user_id
+    ), kept AS (
+      INSERT INTO post_mentions (post_id, user_id, position)
+      SELECT ${post.id}, f.id, f.position FROM found f
+      ON CONFLICT (post_id, user_id) DO UPDATE SET position = EXCLUDED.position
+      RETURNING user_id, (xmax = 0) AS inserted
     )
-    INSERT INTO post_mentions (post_id, user_id, position)
-    SELECT ${post.id}, f.id, f.position FROM found f
-    ON CONFLICT (post_id, user_id) DO UPDATE SET position = EXCLUDED.position
-    RETURNING user_id AS "userId", (xmax = 0) AS inserted`;
-  return newlyMentioned(rows, post.authorId);
+    SELECT user_id AS "userId", inserted, false AS removed FROM kept
+    UNION ALL
+    SELECT user_id, false, true FROM gone`;
+  return {
+    mentioned: newlyMentioned(rows, post.authorId),
+    unmentioned: rows.filter((row) => row.removed && row.userId !== post.authorId).map((row) => row.userId),
+  };
+}
+
+/** What a caption's new text did to its mentions. */
+export interface MentionChanges {
+  /** users the caption mentions now and did not before */
+  mentioned: bigint[];
+  /** users it mentioned before and no longer does */
+  unmentioned: bigint[];
 }
 
 /** Links a new comment's mentions inside the caller's transaction; returns the users newly mentioned. */

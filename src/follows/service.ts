@@ -7,6 +7,15 @@ import { fetchLimit, type Connection, type PageArgs } from '../core/connection';
 import { FOLLOW_REQUESTS } from './keysets';
 import type { FollowRequestModel } from './models';
 import { fromGlobalId } from '../core/global-id';
+import {
+  announce,
+  notifyFollow,
+  notifyFollowAccepted,
+  notifyFollowRequest,
+  undoFollow,
+  undoFollowRequest,
+  type NotificationChange,
+} from '../notifications/service';
 
 /**
  * Following is idempotent: a second follow inserts nothing and a second unfollow deletes
@@ -24,7 +33,15 @@ export async function follow(ctx: AppContext, userId: string): Promise<UserModel
     if (target.viewerBlocked) {
       throw badUserInput('userId', 'You blocked this account: unblock it before following it.');
     }
-    if (!target.isPrivate || (await requestToFollow(ctx, viewer.id, followeeId))) break;
+    if (!target.isPrivate) {
+      await announce(ctx.events, target.changes);
+      break;
+    }
+    const requested = await requestToFollow(ctx, viewer.id, followeeId);
+    if (requested) {
+      await announce(ctx.events, requested.changes);
+      break;
+    }
     // The account turned public between the two statements: follow it as a public one.
   }
   ctx.loaders.viewerRequestedByUserId.clear(followeeId);
@@ -32,60 +49,88 @@ export async function follow(ctx: AppContext, userId: string): Promise<UserModel
 }
 
 /**
- * Follows the account if it is public, in one statement; returns what `follow` needs to know
+ * Follows the account if it is public, in one statement (and notifies it in the same
+ * transaction); returns what `follow` needs to know
  * either way (null when the viewer may not see the account). Selecting the followee in the
  * same statement makes an unknown user insert nothing rather than fail on the foreign key. The
  * counter trigger locks both users' rows, so A following B while B follows A can deadlock:
  * retried.
  */
 async function followIfPublic(ctx: AppContext, viewerId: bigint, followeeId: bigint) {
-  const [target] = await retryOnConflict(
-    () => ctx.prisma.$queryRaw<{ isPrivate: boolean; viewerBlocked: boolean }[]>`
-      WITH target AS (
-        SELECT u.id, u.is_private,
-          EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = ${viewerId} AND b.blocked_id = u.id) AS blocked
-        FROM users u WHERE u.id = ${followeeId} AND ${ctx.visible.user('u')}
-      ), followed AS (
-        INSERT INTO follows (follower_id, followee_id)
-        SELECT ${viewerId}::bigint, id FROM target WHERE NOT is_private AND NOT blocked
-        ON CONFLICT DO NOTHING
-      )
-      SELECT is_private AS "isPrivate", blocked AS "viewerBlocked" FROM target`,
+  return retryOnConflict(() =>
+    ctx.prisma.$transaction(async (tx) => {
+      const [target] = await tx.$queryRaw<
+        { isPrivate: boolean; viewerBlocked: boolean; followed: boolean }[]
+      >`
+        WITH target AS (
+          SELECT u.id, u.is_private,
+            EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = ${viewerId} AND b.blocked_id = u.id) AS blocked
+          FROM users u WHERE u.id = ${followeeId} AND ${ctx.visible.user('u')}
+        ), followed AS (
+          INSERT INTO follows (follower_id, followee_id)
+          SELECT ${viewerId}::bigint, id FROM target WHERE NOT is_private AND NOT blocked
+          ON CONFLICT DO NOTHING
+          RETURNING followee_id
+        )
+        SELECT is_private AS "isPrivate", blocked AS "viewerBlocked", EXISTS (SELECT 1 FROM followed) AS followed
+        FROM target`;
+      if (!target) return null;
+      // the followee is told of a new follow, in the follow's transaction
+      const changes = target.followed
+        ? await notifyFollow({ tx, policy: ctx.policy }, { actorId: viewerId, followeeId })
+        : [];
+      return { ...target, changes };
+    }),
   );
-  return target ?? null;
 }
 
 /**
- * Asks to follow a private account (idempotent; nothing when already following). False when
+ * Asks to follow a private account (idempotent; nothing when already following). Null when
  * the account is no longer private. The account's row is locked (FOR SHARE) while the request
  * is written, so a switch to public (which updates that row, then accepts every pending
- * request) either waits for this request and accepts it, or is seen by it.
+ * request) either waits for this request and accepts it, or is seen by it. A new request
+ * notifies the account in the same transaction.
  */
-async function requestToFollow(ctx: AppContext, viewerId: bigint, targetId: bigint): Promise<boolean> {
-  const [row] = await ctx.prisma.$queryRaw<{ isPrivate: boolean }[]>`
-    WITH target AS (
-      SELECT u.id, u.is_private FROM users u WHERE u.id = ${targetId} FOR SHARE
-    ), requested AS (
-      INSERT INTO follow_requests (requester_id, target_id)
-      SELECT ${viewerId}::bigint, id FROM target
-      WHERE is_private
-        AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ${viewerId} AND f.followee_id = target.id)
-      ON CONFLICT DO NOTHING
-    )
-    SELECT is_private AS "isPrivate" FROM target`;
-  return row?.isPrivate ?? true;
+async function requestToFollow(
+  ctx: AppContext,
+  viewerId: bigint,
+  targetId: bigint,
+): Promise<{ changes: NotificationChange[] } | null> {
+  return ctx.prisma.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<{ isPrivate: boolean; requested: boolean }[]>`
+      WITH target AS (
+        SELECT u.id, u.is_private FROM users u WHERE u.id = ${targetId} FOR SHARE
+      ), requested AS (
+        INSERT INTO follow_requests (requester_id, target_id)
+        SELECT ${viewerId}::bigint, id FROM target
+        WHERE is_private
+          AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ${viewerId} AND f.followee_id = target.id)
+        ON CONFLICT DO NOTHING
+        RETURNING id
+      )
+      SELECT is_private AS "isPrivate", EXISTS (SELECT 1 FROM requested) AS requested FROM target`;
+    if (row && !row.isPrivate) return null;
+    const changes = row?.requested
+      ? await notifyFollowRequest({ tx, policy: ctx.policy }, { actorId: viewerId, targetId })
+      : [];
+    return { changes };
+  });
 }
 
 /** Stops following the account, and withdraws a pending request to follow it, in one statement. */
 export async function unfollow(ctx: AppContext, userId: string): Promise<UserModel> {
   const viewer = requireViewer(ctx);
   const followeeId = fromGlobalId('User', userId, 'userId');
-  await retryOnConflict(
-    () => ctx.prisma.$executeRaw`
-      WITH withdrawn AS (
-        DELETE FROM follow_requests WHERE requester_id = ${viewer.id} AND target_id = ${followeeId}
-      )
-      DELETE FROM follows WHERE follower_id = ${viewer.id} AND followee_id = ${followeeId}`,
+  await retryOnConflict(() =>
+    ctx.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`
+        WITH withdrawn AS (
+          DELETE FROM follow_requests WHERE requester_id = ${viewer.id} AND target_id = ${followeeId}
+        )
+        DELETE FROM follows WHERE follower_id = ${viewer.id} AND followee_id = ${followeeId}`;
+      // the follow's (or the request's) notification goes with it
+      await undoFollow({ tx, policy: ctx.policy }, { actorId: viewer.id, followeeId });
+    }),
   );
   ctx.loaders.viewerRequestedByUserId.clear(followeeId);
   return reloadAfterWrite(ctx, viewer.id, followeeId);
@@ -98,27 +143,44 @@ export async function unfollow(ctx: AppContext, userId: string): Promise<UserMod
 export async function acceptFollowRequest(ctx: AppContext, requestId: string): Promise<UserModel> {
   const viewer = requireViewer(ctx);
   const id = fromGlobalId('FollowRequest', requestId, 'id');
-  const [accepted] = await retryOnConflict(
-    () => ctx.prisma.$queryRaw<{ requesterId: bigint }[]>`
-      WITH request AS (
-        DELETE FROM follow_requests WHERE id = ${id} AND target_id = ${viewer.id}
-        RETURNING requester_id, target_id
-      ), followed AS (
-        INSERT INTO follows (follower_id, followee_id)
-        SELECT requester_id, target_id FROM request
-        ON CONFLICT DO NOTHING
-      )
-      SELECT requester_id AS "requesterId" FROM request`,
+  const { accepted, changes } = await retryOnConflict(() =>
+    ctx.prisma.$transaction(async (tx) => {
+      const [row] = await tx.$queryRaw<{ requesterId: bigint }[]>`
+        WITH request AS (
+          DELETE FROM follow_requests WHERE id = ${id} AND target_id = ${viewer.id}
+          RETURNING requester_id, target_id
+        ), followed AS (
+          INSERT INTO follows (follower_id, followee_id)
+          SELECT requester_id, target_id FROM request
+          ON CONFLICT DO NOTHING
+        )
+        SELECT requester_id AS "requesterId" FROM request`;
+      if (!row) return { accepted: null, changes: [] };
+      const told = await notifyFollowAccepted(
+        { tx, policy: ctx.policy },
+        { accepterId: viewer.id, requesterId: row.requesterId },
+      );
+      return { accepted: row, changes: told };
+    }),
   );
   if (!accepted) throw notFound('FollowRequest');
+  await announce(ctx.events, changes);
   return reloadAfterWrite(ctx, accepted.requesterId, viewer.id, accepted.requesterId);
 }
 
 export async function declineFollowRequest(ctx: AppContext, requestId: string): Promise<string> {
   const viewer = requireViewer(ctx);
   const id = fromGlobalId('FollowRequest', requestId, 'id');
-  const { count } = await ctx.prisma.followRequest.deleteMany({ where: { id, targetId: viewer.id } });
-  if (count === 0) throw notFound('FollowRequest');
+  const declined = await ctx.prisma.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<{ requesterId: bigint }[]>`
+      DELETE FROM follow_requests WHERE id = ${id} AND target_id = ${viewer.id}
+      RETURNING requester_id AS "requesterId"`;
+    if (row) {
+      await undoFollowRequest({ tx, policy: ctx.policy }, { actorId: row.requesterId, targetId: viewer.id });
+    }
+    return row;
+  });
+  if (!declined) throw notFound('FollowRequest');
   return requestId;
 }
 
@@ -126,7 +188,12 @@ export async function declineFollowRequest(ctx: AppContext, requestId: string): 
 export async function removeFollower(ctx: AppContext, userId: string): Promise<UserModel> {
   const viewer = requireViewer(ctx);
   const followerId = fromGlobalId('User', userId, 'userId');
-  await retryOnConflict(() => ctx.prisma.follow.deleteMany({ where: { followerId, followeeId: viewer.id } }));
+  await retryOnConflict(() =>
+    ctx.prisma.$transaction(async (tx) => {
+      await tx.follow.deleteMany({ where: { followerId, followeeId: viewer.id } });
+      await undoFollow({ tx, policy: ctx.policy }, { actorId: followerId, followeeId: viewer.id });
+    }),
+  );
   ctx.loaders.followsViewerByUserId.clear(followerId);
   return reloadAfterWrite(ctx, followerId, viewer.id, followerId);
 }

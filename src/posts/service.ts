@@ -8,6 +8,7 @@ import { parseCaption, parseCreatePost, type MediaData } from './input';
 import { pictureColumns, withUploads, type PreparedPicture } from '../media/service';
 import { linkPost, parseForWrite } from '../discovery/link';
 import { retryOnConflict } from '../db/retry';
+import { announce, notifyMentions, undoMentions } from '../notifications/service';
 
 export async function findPost(ctx: AppContext, globalId: string): Promise<Post | null> {
   return ctx.loaders.postById.load(fromGlobalId('Post', globalId, 'id'));
@@ -20,7 +21,7 @@ export async function createPost(ctx: AppContext, input: CreatePostInput): Promi
   const uploads = media.flatMap((m) => (m.uploadId ? [{ uploadId: m.uploadId, field: 'media' }] : []));
   // One transaction: there is never a post without its media, hashtags and mentions. Uploads
   // are processed first and consumed in the same transaction (see withUploads).
-  const post = await withUploads(ctx, uploads, 'post', async (tx, pictures) => {
+  const { created: post, changes } = await withUploads(ctx, uploads, 'post', async (tx, pictures) => {
     const created = await tx.post.create({
       data: {
         authorId: viewer.id,
@@ -28,13 +29,17 @@ export async function createPost(ctx: AppContext, input: CreatePostInput): Promi
         media: { createMany: { data: media.map(withPicture(pictures)) } },
       },
     });
-    // The users newly mentioned: where MENTION notifications will be written, in this transaction.
-    await linkPost(tx, ctx.policy, created, text, true);
-    return created;
+    const { mentioned } = await linkPost(tx, ctx.policy, created, text, true);
+    const changes = await notifyMentions(
+      { tx, policy: ctx.policy },
+      { actorId: viewer.id, postId: created.id, mentionedUserIds: mentioned },
+    );
+    return { created, changes };
   });
   ctx.loaders.postById.prime(post.id, post);
   // Announced after the commit, so a subscriber that loads the post finds it.
   await ctx.events.publish({ type: 'postCreated', postId: String(post.id), authorId: String(post.authorId) });
+  await announce(ctx.events, changes);
   return post;
 }
 
@@ -64,7 +69,8 @@ export async function editPost(ctx: AppContext, globalId: string, caption: strin
   if (newCaption === post.caption) return post;
   const text = parseForWrite(newCaption, 'caption');
   // The caption and its links change together: tags and mentions it lost go, new ones come.
-  await retryOnConflict(() =>
+  // Users it newly mentions are notified, and those it no longer mentions lose that notification.
+  const changes = await retryOnConflict(() =>
     ctx.prisma.$transaction(async (tx) => {
       // updateMany, not update: a post deleted since we read it is NOT_FOUND, not a crash.
       const { count } = await tx.post.updateMany({
@@ -72,16 +78,23 @@ export async function editPost(ctx: AppContext, globalId: string, caption: strin
         data: { caption: newCaption, editedAt: new Date() },
       });
       if (count === 0) throw notFound('Post');
-      // The users newly mentioned: where MENTION notifications will be written, in this transaction.
-      await linkPost(tx, ctx.policy, post, text, false);
+      const { mentioned, unmentioned } = await linkPost(tx, ctx.policy, post, text, false);
+      const deps = { tx, policy: ctx.policy };
+      const mention = { actorId: post.authorId, postId: post.id };
+      await undoMentions(deps, { ...mention, unmentionedUserIds: unmentioned });
+      return notifyMentions(deps, { ...mention, mentionedUserIds: mentioned });
     }),
   );
+  await announce(ctx.events, changes);
   const edited = await ctx.loaders.postById.clear(post.id).load(post.id);
   if (!edited) throw notFound('Post');
   return edited;
 }
 
-/** Comments, likes and media go with the post (ON DELETE CASCADE; triggers fix the counts). */
+/**
+ * Comments, likes, media and the notifications about the post go with it (ON DELETE CASCADE;
+ * triggers fix the counts), in the one DELETE statement.
+ */
 export async function deletePost(ctx: AppContext, globalId: string): Promise<string> {
   const post = await loadOwnPost(ctx, globalId);
   const { count } = await ctx.prisma.post.deleteMany({ where: { id: post.id } });

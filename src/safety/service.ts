@@ -9,19 +9,22 @@ import { fromGlobalId, parseGlobalId } from '../core/global-id';
 import { checkLength } from '../core/validate';
 import { userColumns, type UserModel } from '../users/columns';
 import { BLOCKED, MUTED } from './keysets';
+import { forgetBetween } from '../notifications/service';
 
 /**
- * Blocks `userId`: in one statement (so one transaction), the block and the removal of every
- * follow and follow request between the two accounts, in either direction (the counter
- * triggers move the counts). Idempotent. NOT_FOUND when the viewer may not see the account,
- * which is also what the blocked account gets for anything it aims at the blocker from then on.
+ * Blocks `userId`: in one statement, the block and the removal of every follow and follow
+ * request between the two accounts, in either direction (the counter triggers move the
+ * counts), then, in the same transaction, each account's actions leave the other's
+ * notifications. Idempotent. NOT_FOUND when the viewer may not see the account, which is also
+ * what the blocked account gets for anything it aims at the blocker from then on.
  */
 export async function block(ctx: AppContext, userId: string): Promise<UserModel> {
   const viewer = requireViewer(ctx);
   const targetId = fromGlobalId('User', userId, 'userId');
   if (targetId === viewer.id) throw badUserInput('userId', 'You cannot block yourself.');
-  const [found] = await retryOnConflict(
-    () => ctx.prisma.$queryRaw<{ id: bigint }[]>`
+  const found = await retryOnConflict(() =>
+    ctx.prisma.$transaction(async (tx) => {
+      const [row] = await tx.$queryRaw<{ id: bigint }[]>`
       WITH target AS (
         SELECT u.id FROM users u WHERE u.id = ${targetId} AND ${ctx.visible.user('u')}
       ), blocked AS (
@@ -38,7 +41,11 @@ export async function block(ctx: AppContext, userId: string): Promise<UserModel>
             OR (requester_id = ${targetId} AND target_id = ${viewer.id}))
           AND EXISTS (SELECT 1 FROM target)
       )
-      SELECT id FROM target`,
+      SELECT id FROM target`;
+      // each leaves the other's notifications, in the block's transaction
+      if (row) await forgetBetween({ tx, policy: ctx.policy }, viewer.id, targetId);
+      return row;
+    }),
   );
   if (!found) throw notFound('User');
   const { loaders } = ctx;

@@ -6,6 +6,7 @@ import { badUserInput } from '../core/errors';
 import { avatarColumns, withUploads } from '../media/service';
 import { checkHttpUrl, checkLength, longerThan } from '../core/validate';
 import { USER_SELECT, userColumns, type UserModel } from './columns';
+import { announce, notifyAllAccepted, type NotificationChange } from '../notifications/service';
 
 /**
  * Fields left out or null keep their value; an empty avatarUrl removes the avatar. Turning the
@@ -28,33 +29,38 @@ export async function updateProfile(ctx: AppContext, input: UpdateProfileInput):
   if (input.avatarUrl != null) Object.assign(data, NO_UPLOADED_AVATAR);
   const uses =
     input.avatarUploadId == null ? [] : [{ uploadId: input.avatarUploadId, field: 'avatarUploadId' }];
+  let accepted: NotificationChange[] = [];
   const user = await withUploads(ctx, uses, 'avatar', async (tx, [avatar]) => {
     const updated = await tx.user.update({
       where: { id: viewer.id },
       data: avatar ? { ...data, ...avatarColumns(avatar) } : data,
       select: USER_SELECT,
     });
-    if (input.isPrivate === false && (await acceptAllRequests(tx, viewer.id)) > 0) {
+    const requesterIds = input.isPrivate === false ? await acceptAllRequests(tx, viewer.id) : [];
+    if (requesterIds.length > 0) {
+      accepted = await notifyAllAccepted({ tx, policy: ctx.policy }, { accepterId: viewer.id, requesterIds });
       // the follower count moved (the trigger): read it back in the same transaction
       return tx.user.findUniqueOrThrow({ where: { id: viewer.id }, select: USER_SELECT });
     }
     return updated;
   });
+  await announce(ctx.events, accepted);
   ctx.loaders.userById.clear(user.id).prime(user.id, user);
   return user;
 }
 
 const NO_UPLOADED_AVATAR = { avatarKey: null, avatarBlurhash: null, avatarVariants: Prisma.DbNull };
 
-/** Every pending request to follow `userId` becomes a follow; how many did. */
-const acceptAllRequests = (
-  tx: Pick<PrismaClient, '$executeRaw'>,
-  userId: bigint,
-): Promise<number> => tx.$executeRaw`
-  WITH requests AS (DELETE FROM follow_requests WHERE target_id = ${userId} RETURNING requester_id)
-  INSERT INTO follows (follower_id, followee_id)
-  SELECT requester_id, ${userId}::bigint FROM requests
-  ON CONFLICT DO NOTHING`;
+/** Every pending request to follow `userId` becomes a follow; the requesters who now follow. */
+async function acceptAllRequests(tx: Pick<PrismaClient, '$queryRaw'>, userId: bigint): Promise<bigint[]> {
+  const rows = await tx.$queryRaw<{ followerId: bigint }[]>`
+    WITH requests AS (DELETE FROM follow_requests WHERE target_id = ${userId} RETURNING requester_id)
+    INSERT INTO follows (follower_id, followee_id)
+    SELECT requester_id, ${userId}::bigint FROM requests
+    ON CONFLICT DO NOTHING
+    RETURNING follower_id AS "followerId"`;
+  return rows.map((row) => row.followerId);
+}
 
 export async function findByUsername(ctx: AppContext, username: string): Promise<UserModel | null> {
   const normalized = username.trim().toLowerCase();

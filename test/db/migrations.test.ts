@@ -71,6 +71,8 @@ describe('migrate', () => {
       'media_garbage',
       'media_sweeps',
       'mutes',
+      'notification_actors',
+      'notifications',
       'post_hashtags',
       'post_media',
       'post_mentions',

@@ -170,7 +170,10 @@ export async function inconsistencies(prisma: Queryable): Promise<Record<string,
         WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = f.follower_id)
            OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = f.followee_id)) AS orphan_follows,
       (SELECT count(*)::int FROM sessions s
-        WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = s.user_id)) AS orphan_sessions`;
+        WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = s.user_id)) AS orphan_sessions,
+      (SELECT count(*)::int FROM notifications n
+        WHERE n.actor_count <> (SELECT count(*) FROM notification_actors a WHERE a.notification_id = n.id)
+           OR n.actor_count = 0) AS notification_actor_counts`;
   return Object.fromEntries(Object.entries(row!).filter(([, n]) => n !== 0));
 }
 

@@ -56,14 +56,21 @@ export async function setUpWorld(app: TestApp, schema: GraphQLSchema): Promise<W
       { token: user.token },
     );
   }
+  // A notification of theirs (the other user follows them), for markNotificationsRead(upTo).
+  const listed = await app.gql(
+    `{ notifications(first: 1) { edges { node { id } } } }`,
+    {},
+    { token: user.token },
+  );
+  const notification: string = listed.data.notifications.edges[0].node.id;
   // The fuzzing user's own rows first: most mutations are theirs to make (editPost of their post).
   const pools: Pools = {
-    ids: [own, theirs, user.id, other.id, comment],
+    ids: [own, theirs, user.id, other.id, comment, notification],
     usernames: [user.username, other.username],
     email: user.email,
     password: user.password,
     cursors: new Map(),
-    nodeTypes: [...new Set([own, user.id, comment].map(typeOfGlobalId))],
+    nodeTypes: [...new Set([own, user.id, comment, notification].map(typeOfGlobalId))],
   };
   let token = user.token;
   const seeded = { post: own, comment };

@@ -46,6 +46,7 @@ export const MATRIX: readonly [string, string, string, string][] = [
   ["Post.likedBy (another's public post)", 'the account is listed', 'YYYYY-YY', 'YYYYY-YY'],
   ['postCreated', 'its new post is delivered', '-YY-----', '-YY-----'],
   ["commentAdded (another's public post)", 'its new comment is delivered', 'YYYYY--Y', 'YYYYY--Y'],
+  ['notifications (its post mentions the viewer)', 'the mention is listed', '--YYY--Y', '--Y----Y'],
 ];
 
 export const expected = (row: readonly [string, string, string, string], kind: Kind, relation: Relation) =>

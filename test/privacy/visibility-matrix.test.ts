@@ -1,7 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { PRIVACY_RULES } from '../../src/core/visibility';
+import { notifyMentions } from '../../src/notifications/service';
 import { startTestApp, type TestApp } from '../support/app';
-import { addComment, createPost, followUser, likePost, signUp, type TestUser } from '../support/scenario';
+import {
+  addComment,
+  createPost,
+  dbIdOf,
+  followUser,
+  likePost,
+  signUp,
+  type TestUser,
+} from '../support/scenario';
 import { closeAllSockets, openSocket, subscribersReach } from '../realtime/support';
 import { expected, KINDS, MATRIX, RELATIONS, renderMatrix, type Kind, type Relation } from './matrix';
 import { block, idsAt, mute, setPrivate } from './support';
@@ -172,6 +182,25 @@ const CHECKS: Record<string, Check> = {
       'post',
       'likedBy',
     ]).includes(w.account.id),
+  // the mention is written as the discovery domain will (notifyMentions), then listed: a block
+  // keeps it from being written, the post's visibility from being shown
+  'notifications (its post mentions the viewer)': async (w, v) => {
+    if (!v) return (await ask(v, `{ unreadNotificationCount }`)) !== null;
+    const postId = BigInt(Buffer.from(w.post, 'base64url').toString().split(':')[1]!);
+    await notifyMentions(
+      { tx: app.db.prisma, policy: PRIVACY_RULES },
+      { actorId: dbIdOf(w.account), postId, mentionedUserIds: [dbIdOf(v)] },
+    );
+    const data = await ask(
+      v,
+      `{ notifications(first: 50) { edges { node { kind actor { id } post { id } } } } }`,
+    );
+    const edges: { node: { kind: string; actor: { id: string }; post: { id: string } | null } }[] =
+      data?.notifications.edges ?? [];
+    return edges.some(
+      ({ node }) => node.kind === 'MENTION' && node.actor.id === w.account.id && node.post?.id === w.post,
+    );
+  },
 };
 
 const cells = (kind: Kind, row: (typeof MATRIX)[number]) =>

@@ -68,6 +68,19 @@ describe('npm start on a fresh machine', () => {
       hana: { viewerHasMuted: true, viewerIsFollowing: true },
       blockedUsers: { edges: [{ node: { username: 'gia' } }] },
     });
+    // and a few notifications: a group of likes, a comment, a group of new followers
+    const activity = await postGraphQL<any>(
+      `${server.url}/graphql`,
+      `{ unreadNotificationCount notifications { edges { node { kind actorCount } } } }`,
+      {},
+      { token: login.data.logIn.token },
+    );
+    expect(activity.data.notifications.edges.map((e: any) => e.node.kind).sort()).toEqual([
+      'COMMENT',
+      'FOLLOW',
+      'LIKE',
+    ]);
+    expect(activity.data.unreadNotificationCount).toBe(3);
   });
 
   it("seeds posts and the demo user's avatar through the photo pipeline: renditions served, blurhashes", async () => {

@@ -35,6 +35,7 @@ const hideOneUser: ReadPolicy = {
   feedAuthors: (viewer) =>
     Prisma.sql`SELECT a.id FROM (${PUBLIC_CONTENT.feedAuthors(viewer)}) a WHERE ${notHidden(Prisma.raw('a.id'))}`,
   feedPost: (_viewer, alias) => notHidden(Prisma.raw(`${alias}.author_id`)),
+  actor: (_viewer, actorId) => notHidden(actorId),
   everythingVisible: false,
 };
 
@@ -174,6 +175,12 @@ const READ_PATHS: [string, string, (h: boolean) => Record<string, unknown>, () =
     controlUser,
   ],
   ["the viewer's own posts", `{ viewer { posts { edges { node { id } } } } }`, () => ({}), () => viewersPost],
+  [
+    'notifications with their actors, posts and comments',
+    `{ notifications { edges { node { id actor { id } actors(first: 10) { id } post { id } comment { id } } } } }`,
+    () => ({}),
+    controlComment,
+  ],
 ];
 
 describe.each(READ_PATHS)('%s', (_path, query, variables, controlId) => {
@@ -204,5 +211,19 @@ describe('subscriptions', () => {
     await addComment(app, hidden, viewersPost, 'hidden words');
     const next = await addComment(app, control, viewersPost, 'control words');
     expect((await toViewer.next()).data?.commentAdded.id).toBe(next);
+  });
+
+  it("notificationReceived: the hidden user's action is not delivered", async () => {
+    const toViewer = openSocket(app, { token: viewer.token }).subscribe(
+      `subscription { notificationReceived { kind comment { id } actor { id } } }`,
+    );
+    await subscribersReach(app, 1);
+    await addComment(app, hidden, viewersPost, 'hidden mention');
+    const next = await addComment(app, control, viewersPost, 'control mention');
+    expect((await toViewer.next()).data?.notificationReceived).toEqual({
+      kind: 'COMMENT',
+      comment: { id: next },
+      actor: { id: controlUser() },
+    });
   });
 });
