@@ -178,7 +178,8 @@ describe('each kind is created by its action, never by the actor on their own co
       ['MENTION', bo!.username, null],
     ]);
     expect(await summaryOf(app, cy!)).toEqual([`MENTION:${bo!.username}`]);
-    expect(await notificationsOf(app, bo!)).toEqual([]);
+    // bo, who mentioned himself, hears only of cy's comment
+    expect(await summaryOf(app, bo!)).toEqual([`COMMENT:${cy!.username}`]);
 
     // the edit drops cy and adds dee: cy's MENTION goes, dee gets one, ana's stays as it was
     const edited = await app.gql(

@@ -68,7 +68,7 @@ describe('npm start on a fresh machine', () => {
       hana: { viewerHasMuted: true, viewerIsFollowing: true },
       blockedUsers: { edges: [{ node: { username: 'gia' } }] },
     });
-    // and a few notifications: a group of likes, a comment, a group of new followers
+    // and a few notifications: a group of likes, a comment, a group of new followers, a mention
     const activity = await postGraphQL<any>(
       `${server.url}/graphql`,
       `{ unreadNotificationCount notifications { edges { node { kind actorCount } } } }`,
@@ -79,8 +79,9 @@ describe('npm start on a fresh machine', () => {
       'COMMENT',
       'FOLLOW',
       'LIKE',
+      'MENTION',
     ]);
-    expect(activity.data.unreadNotificationCount).toBe(3);
+    expect(activity.data.unreadNotificationCount).toBe(4);
   });
 
   it("seeds posts and the demo user's avatar through the photo pipeline: renditions served, blurhashes", async () => {
