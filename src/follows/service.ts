@@ -53,8 +53,8 @@ export async function follow(ctx: AppContext, userId: string): Promise<UserModel
  * transaction); returns what `follow` needs to know
  * either way (null when the viewer may not see the account). Selecting the followee in the
  * same statement makes an unknown user insert nothing rather than fail on the foreign key. The
- * counter trigger locks both users' rows, so A following B while B follows A can deadlock:
- * retried.
+ * counter trigger locks both users' rows, in id order (so A following B while B follows A
+ * wait for each other rather than deadlock); a conflict is still retried.
  */
 async function followIfPublic(ctx: AppContext, viewerId: bigint, followeeId: bigint) {
   return retryOnConflict(() =>
