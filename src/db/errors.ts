@@ -37,8 +37,11 @@ export function isForeignKeyViolation(error: unknown): boolean {
 }
 
 // Prisma's codes for "no usable connection": can't reach (P1001), timed out reaching (P1002),
-// socket timeout (P1008), connection closed (P1017), pool timeout (P2024), too many (P2037).
-const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
+// socket timeout (P1008), connection closed (P1017), pool timeout (P2024), too many (P2037),
+// and an interactive transaction that could not go on (P2028: not started within maxWait, or
+// expired or gone while its statements waited for a database that went away). Prisma rolls
+// such a transaction back, so none of it was written.
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2037']);
 const UNAVAILABLE_ADAPTER_KINDS = new Set([
   'DatabaseNotReachable',
   'ConnectionClosed',

@@ -1,0 +1,35 @@
+import { Prisma } from '../../src/generated/prisma/client';
+import { isDatabaseUnavailable } from '../../src/db/errors';
+import { formatError } from '../../src/graphql/format-error';
+
+const prismaError = (code: string, message: string) =>
+  new Prisma.PrismaClientKnownRequestError(message, { code, clientVersion: Prisma.prismaVersion.client });
+
+// The shapes Prisma gives an interactive transaction cut short; a test that produces each for
+// real would need the database to vanish at one exact statement of a transaction.
+it.each([
+  [
+    'P2028',
+    'Transaction API error: Transaction already closed: A commit cannot be executed on an expired transaction.',
+  ],
+  ['P2028', 'Transaction API error: Transaction not found.'],
+  ['P2028', 'Unable to start a transaction in the given time.'],
+  ['P2024', 'Timed out fetching a new connection from the connection pool.'],
+])('%s (%s) is SERVICE_UNAVAILABLE, said generically', (code, message) => {
+  const error = prismaError(code, message);
+  expect(isDatabaseUnavailable(error)).toBe(true);
+  const formatted = formatError({ message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, error);
+  expect(formatted.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+  expect(formatted.message).not.toContain('Transaction');
+});
+
+it('a fault in the query itself stays INTERNAL_SERVER_ERROR, masked', () => {
+  const error = prismaError(
+    'P2010',
+    'Raw query failed. Code: `42703`. Message: `column "nope" does not exist`',
+  );
+  expect(isDatabaseUnavailable(error)).toBe(false);
+  const formatted = formatError({ message: error.message, extensions: {} }, error);
+  expect(formatted.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+  expect(formatted.message).not.toContain('nope');
+});
