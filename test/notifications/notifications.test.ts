@@ -125,7 +125,7 @@ describe('each kind is created by its action, never by the actor on their own co
     expect(await summaryOf(app, cy!)).toEqual([`FOLLOW_ACCEPTED:${ana!.username}`]);
   });
 
-  it('MENTION: notifyMentions, as the discovery domain will call it, in its transaction', async () => {
+  it('MENTION: notifyMentions called in a transaction: never the author, one per caption or comment, undone by undoMentions', async () => {
     const [ana, bo, cy] = await signUpMany(app, 3);
     const postId = await createPost(app, bo!, { caption: '@ana @cy @bo' });
     const commentId = await addComment(app, cy!, postId, '@ana look');
