@@ -4,10 +4,13 @@
  * (bench/sharp-bare.ts), in alternating rounds of one run; then peak RSS with 10 uploads at
  * once, and the home feed's latency during uploads against idle. See bench/README.md.
  *   npm run bench:media [-- --smoke] [--rounds N] [--pictures N] [--clients N] [--feed-rate R] [--feed-seconds S]
- *     [--shutter-env K=V,...]
+ *     [--shutter-env K=V,...] [--profile]
+ * --profile: a V8 CPU profile of the server's main thread over one more pass of uploads, summarised
+ * (libvips works on its own threads: what shows is the upload path's JavaScript around it).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -17,9 +20,18 @@ import { sessionViewers } from './lib/dataset-run';
 import { BENCH_PASSWORD, DATASETS, generateDataset, viewerToken } from './lib/dataset';
 import { openLoop, type LoadResult } from './lib/load';
 import { log } from './lib/log';
-import { peakRssBytes, postgresCpuMs, probe, processCpuMs, resetPeakRss } from './lib/metrics';
+import { probeGet } from './lib/diagnostics';
+import {
+  mainThreadCpuMs,
+  peakRssBytes,
+  postgresCpuMs,
+  probe,
+  processCpuMs,
+  resetPeakRss,
+} from './lib/metrics';
 import { adminQuery, startPostgres } from './lib/postgres';
 import { ROOT, startShutter, type ServerProcess } from './lib/processes';
+import { summarizeProfile } from './lib/profile';
 import { median, round } from './lib/stats';
 import { feedRequest } from './lib/workloads';
 
@@ -34,6 +46,7 @@ interface MediaOptions {
   feedSeconds: number;
   /** extra settings of the Shutter process (`--shutter-env K=V,K=V`) */
   shutterEnv: Record<string, string>;
+  profile: boolean;
 }
 
 function parseMediaOptions(argv: string[]): MediaOptions {
@@ -44,14 +57,14 @@ function parseMediaOptions(argv: string[]): MediaOptions {
   };
   if (argv.includes('--help')) {
     console.log(
-      'npm run bench:media [-- --smoke] [--rounds N] [--pictures N] [--clients N] [--feed-rate R] [--feed-seconds S] [--shutter-env K=V,...]',
+      'npm run bench:media [-- --smoke] [--rounds N] [--pictures N] [--clients N] [--feed-rate R] [--feed-seconds S] [--shutter-env K=V,...] [--profile]',
     );
     process.exit(0);
   }
   return {
     smoke,
     rounds: value('--rounds', smoke ? 1 : 3),
-    pictures: value('--pictures', smoke ? 2 : 12),
+    pictures: value('--pictures', smoke ? 2 : 32),
     clients: value('--clients', 4),
     feedRate: value('--feed-rate', smoke ? 10 : 20),
     feedSeconds: value('--feed-seconds', smoke ? 1 : 10),
@@ -61,6 +74,7 @@ function parseMediaOptions(argv: string[]): MediaOptions {
         .filter((pair) => argv.includes('--shutter-env') && pair.includes('='))
         .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
     ),
+    profile: argv.includes('--profile'),
   };
 }
 
@@ -117,6 +131,32 @@ async function gql(url: string, token: string, query: string, variables: object)
   return body.data;
 }
 
+/**
+ * The upload's PUT through node:http, the body written from the Buffer as is: the clients share
+ * the machine with the server, and fetch spent about 30 ms of CPU per 4 MB body here (a copy
+ * into a Uint8Array, then web streams), which the server's figure had to pay for.
+ */
+const uploadAgent = new http.Agent({ keepAlive: true });
+function putBytes(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  bytes: Buffer,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method, agent: uploadAgent, headers: { ...headers, 'content-length': String(bytes.length) } },
+      (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.once('error', reject);
+    req.end(bytes);
+  });
+}
+
 /** One photo, as a client posts it: createUpload, PUT the bytes, createPost naming the upload. */
 async function uploadOne(shutter: ServerProcess, token: string, bytes: Buffer): Promise<void> {
   const { createUpload: target } = await gql(shutter.url, token, CREATE_UPLOAD, {
@@ -127,9 +167,8 @@ async function uploadOne(shutter: ServerProcess, token: string, bytes: Buffer): 
       .filter((h) => h.name.toLowerCase() !== 'content-length')
       .map((h) => [h.name, h.value]),
   );
-  const put = await fetch(target.url, { method: target.method, headers, body: new Uint8Array(bytes) });
-  await put.arrayBuffer();
-  if (!put.ok) throw new Error(`PUT answered ${put.status}`);
+  const status = await putBytes(target.url, target.method, headers, bytes);
+  if (status < 200 || status > 299) throw new Error(`PUT answered ${status}`);
   const { createPost } = await gql(shutter.url, token, CREATE_POST, {
     input: { caption: 'bench', media: [{ uploadId: target.uploadId }] },
   });
@@ -142,6 +181,23 @@ interface SidePass {
   rate: number;
   cpuMsPerPicture: number;
   postgresCpuMsPerPicture?: number;
+  /** the server's main thread (JavaScript, I/O callbacks) */
+  mainThreadCpuMsPerPicture?: number;
+  /** this process, the uploading clients */
+  clientCpuMsPerPicture?: number;
+  /** share of the machine's CPU time left idle during the pass */
+  idlePercent?: number;
+}
+
+/** Busy and idle CPU time of the whole machine so far (all cores). */
+function machineCpu(): { idle: number; total: number } {
+  let idle = 0;
+  let total = 0;
+  for (const { times } of os.cpus()) {
+    idle += times.idle;
+    total += times.user + times.nice + times.sys + times.idle + times.irq;
+  }
+  return { idle, total };
 }
 
 async function shutterPass(
@@ -153,7 +209,10 @@ async function shutterPass(
   clients: number,
 ): Promise<SidePass> {
   const cpu0 = processCpuMs(shutter.pid);
+  const main0 = mainThreadCpuMs(shutter.pid);
   const pg0 = postgresCpuMs(postmasterPid);
+  const client0 = process.cpuUsage();
+  const machine0 = machineCpu();
   const t0 = performance.now();
   let next = 0;
   await Promise.all(
@@ -165,12 +224,17 @@ async function shutterPass(
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  const client = process.cpuUsage(client0);
+  const machine = machineCpu();
   return {
     pictures: count,
     seconds,
     rate: count / seconds,
     cpuMsPerPicture: (processCpuMs(shutter.pid) - cpu0) / count,
     postgresCpuMsPerPicture: (postgresCpuMs(postmasterPid) - pg0) / count,
+    mainThreadCpuMsPerPicture: (mainThreadCpuMs(shutter.pid) - main0) / count,
+    clientCpuMsPerPicture: (client.user + client.system) / 1000 / count,
+    idlePercent: (100 * (machine.idle - machine0.idle)) / (machine.total - machine0.total),
   };
 }
 
@@ -225,7 +289,9 @@ async function main(): Promise<void> {
     });
     const slots = config.MEDIA_PROCESSING_CONCURRENCY;
     log(`shutter pid ${shutter.pid}; processing ${slots} at once; bare sharp ${slots} at once`);
-    await uploadOne(shutter, tokens[0]!, pictures[0]!); // warm-up: codecs, JIT, connections
+    // warm-up: codecs, connections, and the upload path's JavaScript compiled (one picture left
+    // the first round's figures a few per cent low)
+    await shutterPass(shutter, pg.postmasterPid, tokens, pictures, 2 * options.clients, options.clients);
 
     // 1. throughput, alternating sides
     const rounds: { shutter: SidePass; bare: SidePass; ratio: number }[] = [];
@@ -246,9 +312,26 @@ async function main(): Promise<void> {
       rounds.push({ shutter: s, bare: b, ratio });
       log(
         `round ${r + 1}: shutter ${round(s.rate)} pictures/s (${Math.round(s.cpuMsPerPicture)} ms CPU each, ` +
-          `PostgreSQL ${Math.round(s.postgresCpuMsPerPicture!)}), bare sharp ${round(b.rate)}/s ` +
+          `main thread ${Math.round(s.mainThreadCpuMsPerPicture!)}, PostgreSQL ${Math.round(s.postgresCpuMsPerPicture!)}, ` +
+          `client ${Math.round(s.clientCpuMsPerPicture!)}, machine idle ${Math.round(s.idlePercent!)}%), bare sharp ${round(b.rate)}/s ` +
           `(${Math.round(b.cpuMsPerPicture)} ms CPU each): ${round(ratio)}x`,
       );
+    }
+
+    if (options.profile) {
+      const file = path.join(work, 'upload.cpuprofile');
+      await probeGet(shutter.probePort, '/profile/start');
+      await shutterPass(shutter, pg.postmasterPid, tokens, pictures, options.pictures, options.clients);
+      await probeGet(shutter.probePort, `/profile/stop?file=${encodeURIComponent(file)}`);
+      const saved = path.join(
+        ROOT,
+        'bench',
+        'results',
+        `${new Date().toISOString().replace(/[:.]/g, '-')}-media.cpuprofile`,
+      );
+      fs.copyFileSync(file, saved);
+      console.log(JSON.stringify(summarizeProfile(file), null, 2));
+      log(`profile in ${path.relative(ROOT, saved)}`);
     }
 
     // 2. peak RSS: idle, then 10 uploads at once

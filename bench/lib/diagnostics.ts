@@ -40,7 +40,7 @@ export async function profileUnderLoad(
   };
 }
 
-async function probeGet(port: number, pathAndQuery: string): Promise<void> {
+export async function probeGet(port: number, pathAndQuery: string): Promise<void> {
   const res = await fetch(`http://127.0.0.1:${port}${pathAndQuery}`);
   if (!res.ok) throw new Error(`probe ${pathAndQuery}: ${await res.text()}`);
 }

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
 import exifReader from 'sharp';
 import { codesOf, startTestApp, type TestApp } from '../support/app';
@@ -74,6 +76,32 @@ describe('the upload URL', () => {
     expect((await stored()).files).toBe(0);
     expect(await send(data.createUpload, bytes)).toBe(413);
     expectRefused(await postWith(alice, data.createUpload.uploadId), 'BAD_USER_INPUT', 'media');
+  });
+
+  test('a transfer cut off midway stores nothing, and the same URL takes a whole body afterwards', async () => {
+    // over a megabyte: part of it has been written to disk when the connection drops
+    const bytes = randomBytes(3 * 1024 * 1024);
+    const { data } = await createUpload(app, alice, 'image/jpeg', bytes.length);
+    const req = http.request(data.createUpload.url, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/jpeg', 'content-length': String(bytes.length) },
+    });
+    const closed = new Promise((resolve) => req.once('close', resolve));
+    req.once('error', () => {});
+    req.write(bytes.subarray(0, 2 * 1024 * 1024));
+    // the server works on its own schedule: wait for what it does, not a fixed time
+    const until = async (done: (files: number) => boolean) => {
+      const deadline = Date.now() + 10_000;
+      while (!done((await stored()).files) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      return (await stored()).files;
+    };
+    expect(await until((files) => files > 0)).toBe(1); // the partial file, written in part
+    req.destroy();
+    await closed;
+    expect(await until((files) => files === 0)).toBe(0);
+    expect(await send(data.createUpload, bytes)).toBe(204);
+    expect((await stored()).files).toBe(1);
   });
 
   test('another content type than signed is refused', async () => {
