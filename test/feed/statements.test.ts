@@ -164,6 +164,20 @@ describe('comments fetched with the feed page', () => {
     expect(statements).toHaveLength(4);
   });
 
+  it('follow the page size given in a variable, request after request of one document', async () => {
+    // The look-ahead is kept per document: a kept answer for one value must not serve another.
+    const query = `query ($n: Int!) { feed(first: 4) { edges { node { comments(first: $n) { edges { node { body } } } } } } }`;
+    for (const n of [1, 2, 1, 3]) {
+      const { result, statements } = await app.db.statements.capture(() =>
+        app.gql(query, { n }, { token: viewer.token }),
+      );
+      expect(result.errors).toBeUndefined();
+      expect(result.data.feed.edges[0].node.comments.edges).toHaveLength(n);
+      // the comments came with the feed page: its look-ahead saw this request's n
+      expect(statements).toHaveLength(1);
+    }
+  });
+
   it('follow @skip and @include, and fragments', async () => {
     // The skipped selection asks for another page: were @skip ignored, the pages would differ
     // and the comments would take statements of their own.
