@@ -122,21 +122,6 @@ export class Keyset {
     return { first, after: args.after == null ? null : this.decode(args.after) };
   }
 
-  /**
-   * An edge whose cursor is encoded when it is read: most edges' cursors are never asked for
-   * (only a page's last one, as endCursor), and each is a JSON + base64 encoding.
-   */
-  edge<N>(row: object, node: N): Edge<N> {
-    const encode = () => this.cursorOf(row);
-    let cursor: string | undefined;
-    return {
-      node,
-      get cursor() {
-        return (cursor ??= encode());
-      },
-    };
-  }
-
   cursorOf(row: object): string {
     const values = this.spec.keys.map((k) => encodeValue((row as Record<string, KeyValue>)[k.field]!));
     return Buffer.from(JSON.stringify([this.spec.name, ...values])).toString('base64url');
@@ -201,16 +186,45 @@ export class Keyset {
     const rows = hasPreviousPage ? fetched.slice(1) : fetched;
     const edges = rows
       .slice(0, page.first)
-      .map((row) => this.edge(row, toNode ? toNode(row) : (row as unknown as N)));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: rows.length > page.first,
-        hasPreviousPage,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-    };
+      .map((row) => new LazyEdge(this, row, toNode ? toNode(row) : (row as unknown as N)));
+    return { edges, pageInfo: new LazyPageInfo(rows.length > page.first, hasPreviousPage, edges) };
+  }
+}
+
+/**
+ * An edge whose cursor is encoded when it is read: most cursors are never asked for (a feed
+ * post's comments, say, show no cursor at all), and each is a JSON + base64 encoding. A class
+ * rather than an object with a getter and closures: a page of 20 posts with their comments
+ * makes about 100 edges per request, and this is the fewest allocations for each.
+ */
+class LazyEdge<N> implements Edge<N> {
+  private encoded: string | undefined;
+
+  constructor(
+    private readonly keyset: Keyset,
+    private readonly row: object,
+    readonly node: N,
+  ) {}
+
+  get cursor(): string {
+    return (this.encoded ??= this.keyset.cursorOf(this.row));
+  }
+}
+
+/** pageInfo, whose cursors are the first and last edges' own, encoded only if asked for. */
+class LazyPageInfo implements PageInfo {
+  constructor(
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+    private readonly edges: readonly Edge<unknown>[],
+  ) {}
+
+  get startCursor(): string | null {
+    return this.edges[0]?.cursor ?? null;
+  }
+
+  get endCursor(): string | null {
+    return this.edges.at(-1)?.cursor ?? null;
   }
 }
 
