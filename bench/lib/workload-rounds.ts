@@ -29,6 +29,18 @@ export async function runWorkload(
     }
   };
 
+  if (run.options.firstWarmupS > 0) {
+    log(`  warm-up: ${run.options.firstWarmupS} s of this load on each server, not measured`);
+    for (const target of ['floor', 'shutter'] as const) {
+      await closedLoop({
+        url: servers[target].url,
+        next: WORKLOADS[target === 'shutter' ? workload : floorWorkload].source(seeded(base, run.nextSeed())),
+        warmupMs: 0,
+        durationMs: run.options.firstWarmupS * 1000,
+        connections,
+      });
+    }
+  }
   const closed = { shutter: [] as Pass[], floor: [] as Pass[], ratios: [] as number[], ratio: NaN };
   for (let r = 0; r < rounds; r++) {
     await alternating(r, closedLoop, (target, pass) => {
