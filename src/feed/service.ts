@@ -55,7 +55,8 @@ export async function feed(
   const limit = fetchLimit(page);
   const commentsFirst = commentsPageAhead(info);
   // The page comes as one JSON value: turning each of ~25 columns of 20 rows into values in
-X
+  // Prisma's and pg's JavaScript cost more than one native JSON.parse of the whole page
+  // (bench:ab: server CPU per feed request 0.84x, PostgreSQL's 1.04x, throughput 1.10x).
   const [result] = await ctx.prisma.$queryRaw<[{ page: FeedJson[] | null }]>`
     SELECT json_agg(json_build_array(p.id::text, p.author_id::text, p.caption, p.created_at,
       p.edited_at, p.like_count, p.comment_count, ${userJson('u')},
