@@ -47,18 +47,78 @@ export const userColumns = (alias: string, prefix = ''): Prisma.Sql => USER_ROW.
 export const userFromRow = (row: object, prefix = ''): UserModel => USER_ROW.fromRow(row, prefix);
 
 /**
- * A whole user as one JSON value, for rows that carry a list of users' rows in one column
- * (json_agg); `userFromJson` turns it back into a UserModel. The id travels as text (JSON numbers
- * stop being exact at 2^53).
+ * A whole user as one JSON value, for rows that carry users in one column (a feed post's
+ * author, json_agg of comments' authors); `userFromJson` turns it back into a UserModel. An
+ * array of the columns in USER_JSON order rather than an object: a feed page carries about a
+ * hundred users, and JSON.parse reads such arrays about twice as fast as objects with 14 keys.
+ * The id travels as text (JSON numbers stop being exact at 2^53).
  */
 export const userJson = (alias: string): Prisma.Sql =>
   cached(
     `json ${alias}`,
     () =>
-      `json_build_object(${USER_FIELDS.map(
-        (field) => `'${field}', ${alias}.${USER_COLUMNS[field]}${field === 'id' ? '::text' : ''}`,
+      `json_build_array(${USER_JSON.map(
+        (field) => `${alias}.${USER_COLUMNS[field]}${field === 'id' ? '::text' : ''}`,
       ).join(', ')})`,
   );
+
+/** The order of userJson's array, the one `userFromJson` reads. */
+const USER_JSON = [
+  'id',
+  'username',
+  'displayName',
+  'bio',
+  'avatarUrl',
+  'avatarKey',
+  'avatarBlurhash',
+  'avatarVariants',
+  'createdAt',
+  'updatedAt',
+  'postCount',
+  'followerCount',
+  'followingCount',
+  'isPrivate',
+] as const satisfies readonly (keyof UserModel)[];
+// A column added to UserModel must be added here too, or it would silently be missing.
+if (new Set<string>(USER_JSON).size !== USER_FIELDS.length) {
+  throw new Error('USER_JSON must list every field of UserModel');
+}
+
+type JsonOf<F> = F extends 'id' | 'createdAt' | 'updatedAt' ? string : UserModel[F & keyof UserModel];
+type ValuesOf<T extends readonly unknown[]> = { -readonly [I in keyof T]: JsonOf<T[I]> };
+export type UserJson = ValuesOf<typeof USER_JSON>;
+
+export const userFromJson = ([
+  id,
+  username,
+  displayName,
+  bio,
+  avatarUrl,
+  avatarKey,
+  avatarBlurhash,
+  avatarVariants,
+  createdAt,
+  updatedAt,
+  postCount,
+  followerCount,
+  followingCount,
+  isPrivate,
+]: UserJson): UserModel => ({
+  id: BigInt(id),
+  username,
+  displayName,
+  bio,
+  avatarUrl,
+  avatarKey,
+  avatarBlurhash,
+  avatarVariants,
+  createdAt: new Date(createdAt),
+  updatedAt: new Date(updatedAt),
+  postCount,
+  followerCount,
+  followingCount,
+  isPrivate,
+});
 
 /** These fragments are built on every feed request; each (alias, prefix) is built once. */
 const fragments = new Map<string, Prisma.Sql>();
@@ -67,16 +127,3 @@ function cached(key: string, build: () => string): Prisma.Sql {
   if (!sql) fragments.set(key, (sql = Prisma.raw(build())));
   return sql;
 }
-
-export type UserJson = Omit<UserModel, 'id' | 'createdAt' | 'updatedAt'> & {
-  id: string;
-  createdAt: string;
-  updatedAt: string;
-};
-
-export const userFromJson = (json: UserJson): UserModel => ({
-  ...json,
-  id: BigInt(json.id),
-  createdAt: new Date(json.createdAt),
-  updatedAt: new Date(json.updatedAt),
-});
