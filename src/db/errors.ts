@@ -1,3 +1,4 @@
+import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
 import { Prisma } from '../generated/prisma/client';
 
 /**
@@ -92,10 +93,17 @@ function unavailableHere(error: Error): boolean {
     if (UNAVAILABLE_PRISMA_CODES.has(code) || UNAVAILABLE_SOCKET_CODES.has(code)) return true;
     if (UNAVAILABLE_SQL_STATES.has(code) || code.startsWith('08')) return true; // 08: connection exception
   }
-  if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    const cause = adapterCause(error);
-    if (cause?.kind !== undefined && UNAVAILABLE_ADAPTER_KINDS.has(cause.kind)) return true;
-    const state = String(cause?.originalCode ?? '');
+  // Prisma keeps the adapter's report in its own error; a COMMIT on a connection that died
+  // reaches us as the adapter's bare DriverAdapterError (`ConnectionClosed`) instead.
+  const cause =
+    error instanceof Prisma.PrismaClientKnownRequestError
+      ? adapterCause(error)
+      : isDriverAdapterError(error)
+        ? (error.cause as AdapterCause)
+        : undefined;
+  if (cause) {
+    if (cause.kind !== undefined && UNAVAILABLE_ADAPTER_KINDS.has(cause.kind)) return true;
+    const state = String(cause.originalCode ?? '');
     if (UNAVAILABLE_SQL_STATES.has(state) || state.startsWith('08')) return true;
   }
   return UNAVAILABLE_PG_MESSAGES.some((text) => error.message.includes(text));
