@@ -22,6 +22,7 @@ import { openLoop, type LoadResult } from './lib/load';
 import { log } from './lib/log';
 import { probeGet } from './lib/diagnostics';
 import {
+  machineBusyMs,
   mainThreadCpuMs,
   peakRssBytes,
   postgresCpuMs,
@@ -189,17 +190,6 @@ interface SidePass {
   idlePercent?: number;
 }
 
-/** Busy and idle CPU time of the whole machine so far (all cores). */
-function machineCpu(): { idle: number; total: number } {
-  let idle = 0;
-  let total = 0;
-  for (const { times } of os.cpus()) {
-    idle += times.idle;
-    total += times.user + times.nice + times.sys + times.idle + times.irq;
-  }
-  return { idle, total };
-}
-
 async function shutterPass(
   shutter: ServerProcess,
   postmasterPid: number,
@@ -212,7 +202,7 @@ async function shutterPass(
   const main0 = mainThreadCpuMs(shutter.pid);
   const pg0 = postgresCpuMs(postmasterPid);
   const client0 = process.cpuUsage();
-  const machine0 = machineCpu();
+  const busy0 = machineBusyMs();
   const t0 = performance.now();
   let next = 0;
   await Promise.all(
@@ -225,7 +215,7 @@ async function shutterPass(
   );
   const seconds = (performance.now() - t0) / 1000;
   const client = process.cpuUsage(client0);
-  const machine = machineCpu();
+  const busy = machineBusyMs() - busy0;
   return {
     pictures: count,
     seconds,
@@ -234,7 +224,7 @@ async function shutterPass(
     postgresCpuMsPerPicture: (postgresCpuMs(postmasterPid) - pg0) / count,
     mainThreadCpuMsPerPicture: (mainThreadCpuMs(shutter.pid) - main0) / count,
     clientCpuMsPerPicture: (client.user + client.system) / 1000 / count,
-    idlePercent: (100 * (machine.idle - machine0.idle)) / (machine.total - machine0.total),
+    idlePercent: Math.max(0, 100 - (100 * busy) / (seconds * 1000 * os.cpus().length)),
   };
 }
 

@@ -17,8 +17,7 @@ export function uniqueViolation(error: unknown): string | null {
  * adapter, which maps only 40001, carry the SQLSTATE in the driver adapter's error instead.
  */
 export function isTransientConflict(error: unknown): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  if (error.code === 'P2034') return true;
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2034') return true;
   const cause = adapterCause(error);
   return cause?.kind === 'TransactionWriteConflict' || CONFLICT_STATES.has(String(cause?.originalCode));
 }
@@ -31,8 +30,7 @@ const CONFLICT_STATES = new Set(['40001', '40P01']);
  * the SQLSTATE (23503) in the driver adapter's error.
  */
 export function isForeignKeyViolation(error: unknown): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  if (error.code === 'P2003') return true;
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003') return true;
   const cause = adapterCause(error);
   return cause?.kind === 'ForeignKeyConstraintViolation' || String(cause?.originalCode) === '23503';
 }
@@ -93,14 +91,7 @@ function unavailableHere(error: Error): boolean {
     if (UNAVAILABLE_PRISMA_CODES.has(code) || UNAVAILABLE_SOCKET_CODES.has(code)) return true;
     if (UNAVAILABLE_SQL_STATES.has(code) || code.startsWith('08')) return true; // 08: connection exception
   }
-  // Prisma keeps the adapter's report in its own error; a COMMIT on a connection that died
-  // reaches us as the adapter's bare DriverAdapterError (`ConnectionClosed`) instead.
-  const cause =
-    error instanceof Prisma.PrismaClientKnownRequestError
-      ? adapterCause(error)
-      : isDriverAdapterError(error)
-        ? (error.cause as AdapterCause)
-        : undefined;
+  const cause = adapterCause(error);
   if (cause) {
     if (cause.kind !== undefined && UNAVAILABLE_ADAPTER_KINDS.has(cause.kind)) return true;
     const state = String(cause.originalCode ?? '');
@@ -114,9 +105,16 @@ interface AdapterCause {
   originalCode?: unknown;
 }
 
-/** What the driver adapter reported, which Prisma keeps in `meta.driverAdapterError`. */
-function adapterCause(error: Prisma.PrismaClientKnownRequestError): AdapterCause | undefined {
-  const adapterError = (error.meta as { driverAdapterError?: { cause?: AdapterCause } } | undefined)
-    ?.driverAdapterError;
-  return adapterError?.cause;
+/**
+ * What the driver adapter reported: Prisma keeps it in `meta.driverAdapterError` of its own
+ * error, but some failures (a COMMIT on a connection that died) reach us as the adapter's bare
+ * DriverAdapterError instead; every classifier here reads both.
+ */
+function adapterCause(error: unknown): AdapterCause | undefined {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    const adapterError = (error.meta as { driverAdapterError?: { cause?: AdapterCause } } | undefined)
+      ?.driverAdapterError;
+    return adapterError?.cause;
+  }
+  return error instanceof Error && isDriverAdapterError(error) ? (error.cause as AdapterCause) : undefined;
 }

@@ -62,7 +62,7 @@ export const userJson = (alias: string): Prisma.Sql =>
       ).join(', ')})`,
   );
 
-/** The order of userJson's array, the one `userFromJson` reads. */
+/** The order of userJson's array, which `userFromJson` reads back by the same list. */
 const USER_JSON = [
   'id',
   'username',
@@ -88,37 +88,14 @@ type JsonOf<F> = F extends 'id' | 'createdAt' | 'updatedAt' ? string : UserModel
 type ValuesOf<T extends readonly unknown[]> = { -readonly [I in keyof T]: JsonOf<T[I]> };
 export type UserJson = ValuesOf<typeof USER_JSON>;
 
-export const userFromJson = ([
-  id,
-  username,
-  displayName,
-  bio,
-  avatarUrl,
-  avatarKey,
-  avatarBlurhash,
-  avatarVariants,
-  createdAt,
-  updatedAt,
-  postCount,
-  followerCount,
-  followingCount,
-  isPrivate,
-]: UserJson): UserModel => ({
-  id: BigInt(id),
-  username,
-  displayName,
-  bio,
-  avatarUrl,
-  avatarKey,
-  avatarBlurhash,
-  avatarVariants,
-  createdAt: new Date(createdAt),
-  updatedAt: new Date(updatedAt),
-  postCount,
-  followerCount,
-  followingCount,
-  isPrivate,
-});
+export function userFromJson(json: UserJson): UserModel {
+  const user: Record<string, unknown> = {};
+  for (let i = 0; i < USER_JSON.length; i++) user[USER_JSON[i]!] = json[i];
+  user.id = BigInt(user.id as string);
+  user.createdAt = new Date(user.createdAt as string);
+  user.updatedAt = new Date(user.updatedAt as string);
+  return user as UserModel;
+}
 
 /** These fragments are built on every feed request; each (alias, prefix) is built once. */
 const fragments = new Map<string, Prisma.Sql>();

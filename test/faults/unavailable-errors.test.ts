@@ -1,6 +1,6 @@
 import { DriverAdapterError } from '@prisma/driver-adapter-utils';
 import { Prisma } from '../../src/generated/prisma/client';
-import { isDatabaseUnavailable } from '../../src/db/errors';
+import { isDatabaseUnavailable, isForeignKeyViolation, isTransientConflict } from '../../src/db/errors';
 import { formatError } from '../../src/graphql/format-error';
 
 const prismaError = (code: string, message: string) =>
@@ -66,4 +66,17 @@ it('a fault in the query itself stays INTERNAL_SERVER_ERROR, masked', () => {
   const formatted = formatError({ message: error.message, extensions: {} }, error);
   expect(formatted.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
   expect(formatted.message).not.toContain('nope');
+});
+
+// The other classifiers read the adapter's report the same way, whichever shape carries it.
+it('a bare DriverAdapterError for a deadlock is a transient conflict, for a missing row a foreign-key violation', () => {
+  const postgres = (originalCode: string) =>
+    new DriverAdapterError({ kind: 'postgres', originalCode } as ConstructorParameters<
+      typeof DriverAdapterError
+    >[0]);
+  expect(isTransientConflict(postgres('40P01'))).toBe(true);
+  expect(isTransientConflict(postgres('40001'))).toBe(true);
+  expect(isForeignKeyViolation(postgres('23503'))).toBe(true);
+  expect(isTransientConflict(postgres('23503'))).toBe(false);
+  expect(isDatabaseUnavailable(postgres('40P01'))).toBe(false);
 });
