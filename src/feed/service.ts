@@ -1,34 +1,12 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Prisma, type Media, type Post } from '../generated/prisma/client';
+import type { Post } from '../generated/prisma/client';
 import type { AppContext } from '../core/context';
 import { requireViewer } from '../core/viewer';
-import { firstCommentsJson, firstCommentsPage, type CommentJson } from '../comments/loaders';
-import type { PostFetchedWith } from '../posts/fetched';
-import { carry } from '../core/fetched-with';
-import { fetchLimit, isPageSize, type Connection, type PageArgs } from '../core/connection';
-import { argsAhead } from '../core/lookahead';
+import { fetchLimit, type Connection, type PageArgs } from '../core/connection';
 import { EXPLORE, FEED } from './keysets';
-import { userFromJson, userJson, type UserJson, type UserModel } from '../users/columns';
+import type { UserModel } from '../users/columns';
 import { postColumns } from '../posts/columns';
-
-/**
- * A feed post as the statement returns it: one JSON array per post, its values by position
- * (see `feed`): the post's columns (ids as text, JSON numbers stop being exact at 2^53), its
- * author, photos, the viewer's like and, when asked ahead, its first comments.
- */
-type FeedJson = [
-  id: string,
-  authorId: string,
-  caption: string,
-  createdAt: string,
-  editedAt: string | null,
-  likeCount: number,
-  commentCount: number,
-  author: UserJson,
-  media: Omit<Media, 'postId'>[],
-  viewerHasLiked: boolean,
-  comments: CommentJson[] | null,
-];
+import { commentsPageAhead, shownPostFromJson, shownPostJson, type ShownPostJson } from '../posts/shown';
 
 /**
  * The home feed: posts by the accounts the viewer follows and the viewer's own, newest first
@@ -53,21 +31,10 @@ export async function feed(
   const viewer = requireViewer(ctx);
   const page = FEED.parse(args);
   const limit = fetchLimit(page);
-  const commentsFirst = commentsPageAhead(info);
-  // The page comes as one JSON value: turning each of ~25 columns of 20 rows into values in
-  // Prisma's and pg's JavaScript cost more than one native JSON.parse of the whole page
-  // (bench:ab: server CPU per feed request 0.84x, PostgreSQL's 1.04x, throughput 1.10x).
-  const [result] = await ctx.prisma.$queryRaw<[{ page: FeedJson[] | null }]>`
-    SELECT json_agg(json_build_array(p.id::text, p.author_id::text, p.caption, p.created_at,
-      p.edited_at, p.like_count, p.comment_count, ${userJson('u')},
-      coalesce((
-        SELECT json_agg(json_build_object('position', m.position, 'url', m.url, 'altText', m.alt_text,
-                                          'width', m.width, 'height', m.height, 'assetKey', m.asset_key,
-                                          'blurhash', m.blurhash, 'variants', m.variants) ORDER BY m.position)
-        FROM post_media m WHERE m.post_id = p.id
-      ), '[]'),
-      EXISTS (SELECT 1 FROM likes l WHERE l.user_id = ${viewer.id} AND l.post_id = p.id),
-      ${commentsFirst === null ? Prisma.sql`NULL` : firstCommentsJson('p', commentsFirst, ctx.visible)})
+  const commentsFirst = commentsPageAhead(info, COMMENTS_UNDER_FEED);
+  // The page comes as one JSON value (see ShownPostJson).
+  const [result] = await ctx.prisma.$queryRaw<[{ page: ShownPostJson[] | null }]>`
+    SELECT json_agg(${shownPostJson(viewer.id, commentsFirst, ctx.visible)}
       ORDER BY ${FEED.sqlOrderBy('p')}) AS page
     FROM (
       SELECT k.id
@@ -84,62 +51,17 @@ export async function feed(
     JOIN posts p ON p.id = page.id
     JOIN users u ON u.id = p.author_id`;
   return FEED.connection(
-    (result?.page ?? []).map((json) => postOf(json, commentsFirst)),
+    (result?.page ?? []).map((json) => shownPostFromJson(json, commentsFirst)),
     page,
   );
 }
 
-/**
- * The `first` of the comments page the feed's posts will ask for, when every selection of
- * Post.comments under it asks for the same first page; null otherwise (each then goes through
- * the comments loader as usual). An out-of-range `first` is left to that loader to refuse.
- */
-function commentsPageAhead(info: GraphQLResolveInfo): number | null {
-  const asked = argsAhead(info, [
-    ['PostConnection', 'edges'],
-    ['PostEdge', 'node'],
-    ['Post', 'comments'],
-  ]);
-  const first = asked[0]?.first;
-  const samePage = asked.every((args) => args.after == null && args.first === first);
-  return samePage && isPageSize(first) ? first : null;
-}
-
-/** The post of a feed row, carrying its author, media, the viewer's like and first comments. */
-function postOf(json: FeedJson, commentsFirst: number | null): Post {
-  const [
-    id,
-    authorId,
-    caption,
-    createdAt,
-    editedAt,
-    likeCount,
-    commentCount,
-    author,
-    media,
-    liked,
-    comments,
-  ] = json;
-  const post: Post = {
-    id: BigInt(id),
-    authorId: BigInt(authorId),
-    caption,
-    createdAt: new Date(createdAt),
-    editedAt: editedAt === null ? null : new Date(editedAt),
-    likeCount,
-    commentCount,
-  };
-  for (const m of media) (m as Media).postId = post.id;
-  return carry<Post, PostFetchedWith>(post, {
-    author: userFromJson(author),
-    media: media as Media[],
-    viewerHasLiked: liked,
-    firstComments:
-      commentsFirst !== null && comments
-        ? { first: commentsFirst, page: firstCommentsPage(comments, commentsFirst) }
-        : null,
-  });
-}
+/** Where a feed page's posts ask for their comments (see commentsPageAhead). */
+const COMMENTS_UNDER_FEED = [
+  ['PostConnection', 'edges'],
+  ['PostEdge', 'node'],
+  ['Post', 'comments'],
+] as const;
 
 /** Every post, newest first, through the (created_at DESC, id DESC) index. */
 export async function explore(ctx: AppContext, args: PageArgs): Promise<Connection<Post>> {

@@ -8,7 +8,7 @@ import { createPost, deletePost, editPost, findPost } from './service';
 
 export const postResolvers: Resolvers = {
   Query: {
-    post: (_parent, { id }, ctx) => findPost(ctx, id),
+    post: (_parent, { id }, ctx, info) => findPost(ctx, id, info),
   },
   Mutation: {
     createPost: (_parent, { input }, ctx) => createPost(ctx, input),

@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Post } from '../generated/prisma/client';
 import type { AppContext } from '../core/context';
 import { requireViewer } from '../core/viewer';
@@ -9,10 +10,19 @@ import { pictureColumns, withUploads, type PreparedPicture } from '../media/serv
 import { linkPost, parseForWrite } from '../discovery/link';
 import { retryOnConflict } from '../db/retry';
 import { announce, notifyMentions, undoMentions } from '../notifications/service';
+import { commentsPageAhead } from './shown';
 
-export async function findPost(ctx: AppContext, globalId: string): Promise<Post | null> {
-  return ctx.loaders.postById.load(fromGlobalId('Post', globalId, 'id'));
+/** Query.post: the post with what its page shows, comments included when asked ahead. */
+export async function findPost(
+  ctx: AppContext,
+  globalId: string,
+  info: GraphQLResolveInfo,
+): Promise<Post | null> {
+  const id = fromGlobalId('Post', globalId, 'id');
+  return ctx.loaders.shownPostById.load({ id, commentsFirst: commentsPageAhead(info, COMMENTS_UNDER_POST) });
 }
+
+const COMMENTS_UNDER_POST = [['Post', 'comments']] as const;
 
 export async function createPost(ctx: AppContext, input: CreatePostInput): Promise<Post> {
   const viewer = requireViewer(ctx);

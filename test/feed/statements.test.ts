@@ -129,8 +129,9 @@ describe('comments fetched with the feed page', () => {
     expect(posts.map((p: any) => p.comments.edges.length)).toEqual([3, 3, 2, 0]);
     expect(posts.map((p: any) => p.comments.pageInfo.hasNextPage)).toEqual([true, true, false, false]);
     for (const post of posts) {
+      // two pages of different sizes: the comments loader answers, not a look-ahead
       const alone = await app.gql(
-        `query ($id: ID!) { post(id: $id) { comments(first: 3) { ${COMMENT_PAGE} } } }`,
+        `query ($id: ID!) { post(id: $id) { comments(first: 3) { ${COMMENT_PAGE} } more: comments(first: 4) { pageInfo { hasNextPage } } } }`,
         { id: post.id },
         { token: viewer.token },
       );
