@@ -4,6 +4,8 @@
  * samples the event-loop delay and answers on its own loopback port:
  *   GET /reset                   starts a new sample window
  *   GET /metrics                 { eventLoopDelayMs: { p50, p99, max }, rssBytes, heapUsedBytes }
+ *   GET /memory                  where the resident memory is: process.memoryUsage(), V8's heap
+ *                                spaces, and the kernel's split of the resident set
  *   GET /profile/start           starts the V8 CPU profiler (in this process, no restart)
  *   GET /profile/stop?file=PATH  stops it and writes the .cpuprofile to PATH
  *   GET /allocations/start       starts V8's sampling heap profiler (where memory is allocated)
@@ -13,6 +15,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import v8 from 'node:v8';
 
 const port = Number(process.env.BENCH_PROBE_PORT);
 if (port > 0) {
@@ -32,6 +35,21 @@ if (port > 0) {
     };
   };
 
+  const memory = () => {
+    const status = fs.readFileSync('/proc/self/status', 'utf8');
+    const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+    return {
+      process: process.memoryUsage(),
+      rssKiB: { anonymous: kib('RssAnon'), file: kib('RssFile'), peak: kib('VmHWM') },
+      heapSpaces: Object.fromEntries(
+        v8
+          .getHeapSpaceStatistics()
+          .map((s) => [s.space_name, { size: s.space_size, used: s.space_used_size }]),
+      ),
+      heap: v8.getHeapStatistics(),
+    };
+  };
+
   const handle = async (url: URL): Promise<unknown> => {
     switch (url.pathname) {
       case '/reset':
@@ -39,6 +57,8 @@ if (port > 0) {
         return metrics();
       case '/metrics':
         return metrics();
+      case '/memory':
+        return memory();
       case '/profile/start':
         session = new Session();
         session.connect();
