@@ -27,7 +27,7 @@ export type ShownPostJson = [
   likeCount: number,
   commentCount: number,
   author: UserJson,
-  media: Omit<Media, 'postId'>[],
+  media: MediaJson,
   viewerHasLiked: boolean,
   comments: CommentJson[] | null,
 ];
@@ -43,14 +43,28 @@ export function shownPostJson(
 ): Prisma.Sql {
   return Prisma.sql`json_build_array(p.id::text, p.author_id::text, p.caption, p.created_at,
     p.edited_at, p.like_count, p.comment_count, ${userJson('u')},
-    coalesce((
-      SELECT json_agg(json_build_object('position', m.position, 'url', m.url, 'altText', m.alt_text,
-                                        'width', m.width, 'height', m.height, 'assetKey', m.asset_key,
-                                        'blurhash', m.blurhash, 'variants', m.variants) ORDER BY m.position)
-      FROM post_media m WHERE m.post_id = p.id
-    ), '[]'),
+    ${MEDIA_JSON},
     ${viewerId === null ? Prisma.sql`false` : Prisma.sql`EXISTS (SELECT 1 FROM likes l WHERE l.user_id = ${viewerId} AND l.post_id = p.id)`},
     ${commentsFirst === null ? Prisma.sql`NULL` : firstCommentsJson('p', commentsFirst, visible)})`;
+}
+
+/**
+ * The photos of the post `p`, in order, as one JSON array of objects (without their postId,
+ * which `mediaFromJson` puts back).
+ */
+export const MEDIA_JSON = Prisma.sql`coalesce((
+  SELECT json_agg(json_build_object('position', m.position, 'url', m.url, 'altText', m.alt_text,
+                                    'width', m.width, 'height', m.height, 'assetKey', m.asset_key,
+                                    'blurhash', m.blurhash, 'variants', m.variants) ORDER BY m.position)
+  FROM post_media m WHERE m.post_id = p.id
+), '[]')`;
+
+export type MediaJson = Omit<Media, 'postId'>[];
+
+/** The photos of MEDIA_JSON, as the rows of post `postId`. */
+export function mediaFromJson(media: MediaJson, postId: bigint): Media[] {
+  for (const m of media) (m as Media).postId = postId;
+  return media as Media[];
 }
 
 /** The post of a ShownPostJson, carrying its author, media, the viewer's like and first comments. */
@@ -77,10 +91,9 @@ export function shownPostFromJson(json: ShownPostJson, commentsFirst: number | n
     likeCount,
     commentCount,
   };
-  for (const m of media) (m as Media).postId = post.id;
   return carry<Post, PostFetchedWith>(post, {
     author: userFromJson(author),
-    media: media as Media[],
+    media: mediaFromJson(media, post.id),
     viewerHasLiked: liked,
     firstComments:
       commentsFirst !== null && comments

@@ -62,13 +62,34 @@ async function acceptAllRequests(tx: Pick<PrismaClient, '$queryRaw'>, userId: bi
   return rows.map((row) => row.followerId);
 }
 
+/**
+ * Query.user: a profile. A profile shows its follow button (Follow, Following or Requested), so
+ * the same statement says whether the viewer follows the user or has asked to, and primes the
+ * follows domain's loaders with it: one statement fewer per profile.
+ */
 export async function findByUsername(ctx: AppContext, username: string): Promise<UserModel | null> {
   const normalized = username.trim().toLowerCase();
   if (longerThan(normalized, 30)) return null;
-  const [user] = await ctx.prisma.$queryRaw<UserModel[]>`
-    SELECT ${userColumns('u')} FROM users u WHERE u.username = ${normalized} AND ${ctx.visible.user('u')}`;
-  return user ?? null;
+  const viewerId = ctx.viewer?.id ?? null;
+  const [row] = await ctx.prisma.$queryRaw<(UserModel & Partial<FollowButton>)[]>`
+    SELECT ${userColumns('u')}${viewerId === null ? Prisma.empty : followButton(viewerId)}
+    FROM users u WHERE u.username = ${normalized} AND ${ctx.visible.user('u')}`;
+  if (!row) return null;
+  const { viewerFollows, viewerRequested, ...user } = row;
+  if (viewerFollows !== undefined) ctx.loaders.viewerFollowsByUserId.prime(user.id, viewerFollows);
+  if (viewerRequested !== undefined) ctx.loaders.viewerRequestedByUserId.prime(user.id, viewerRequested);
+  return user;
 }
+
+interface FollowButton {
+  viewerFollows: boolean;
+  viewerRequested: boolean;
+}
+
+/** The follows and follow_requests keys answer these (see follows/loaders.ts). */
+const followButton = (viewerId: bigint) => Prisma.sql`,
+  EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ${viewerId} AND f.followee_id = u.id) AS "viewerFollows",
+  EXISTS (SELECT 1 FROM follow_requests r WHERE r.requester_id = ${viewerId} AND r.target_id = u.id) AS "viewerRequested"`;
 
 export async function findViewer(ctx: AppContext): Promise<UserModel | null> {
   return ctx.viewer ? ctx.loaders.userById.load(ctx.viewer.id) : null;

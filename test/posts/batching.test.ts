@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../support/app';
-import { addComment, createPost, likePost, signUp, type TestUser } from '../support/scenario';
+import { addComment, createPost, followUser, likePost, signUp, type TestUser } from '../support/scenario';
 
 /**
  * The N+1 proof: every relation and flag of a post is batched, so a page of posts with their
@@ -20,11 +20,12 @@ const aliases = (ids: string[]) => ({
 
 let app: TestApp;
 let viewer: TestUser;
+let alice: TestUser;
 let postIds: string[];
 
 beforeAll(async () => {
   app = await startTestApp();
-  const alice = await signUp(app, 'alice');
+  alice = await signUp(app, 'alice');
   const bob = await signUp(app, 'bob');
   const carol = await signUp(app, 'carol');
   viewer = bob;
@@ -96,6 +97,33 @@ describe('a list of posts with comments and likers', () => {
       { id: postIds[0], after: result.data.post.comments.pageInfo.endCursor },
     );
     expect(rest.data.post.comments.edges.map((e: any) => e.node.author.username)).toEqual(['bob', 'carol']);
+  });
+
+  it('shows a profile, its follow button and its grid of posts from two statements', async () => {
+    const carol = await signUp(app, 'profileviewer');
+    const profile = () =>
+      app.db.statements.capture(() =>
+        app.gql(
+          `{ user(username: "alice") { username viewerIsFollowing viewerHasRequestedFollow
+            posts(first: 4) { edges { node { likeCount media { url } } } pageInfo { hasNextPage } } } }`,
+          {},
+          { token: carol.token },
+        ),
+      );
+    const before = await profile();
+    await followUser(app, carol, alice);
+    const after = await profile();
+    for (const { result } of [before, after]) {
+      expect(result.errors).toBeUndefined();
+      expect(result.data.user.posts.edges).toHaveLength(4);
+      expect(result.data.user.posts.edges[0].node).toEqual({ likeCount: 2, media: [{ url: expect.any(String) }] });
+      expect(result.data.user.viewerHasRequestedFollow).toBe(false);
+    }
+    expect(before.result.data.user.viewerIsFollowing).toBe(false);
+    expect(after.result.data.user.viewerIsFollowing).toBe(true);
+    // the user with the viewer's follow and request, then the posts with their photos (the
+    // session was checked by the first request and kept)
+    expect(after.statements).toHaveLength(2);
   });
 
   it('costs a constant number of statements through explore', async () => {
