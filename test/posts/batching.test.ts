@@ -116,7 +116,10 @@ describe('a list of posts with comments and likers', () => {
     for (const { result } of [before, after]) {
       expect(result.errors).toBeUndefined();
       expect(result.data.user.posts.edges).toHaveLength(4);
-      expect(result.data.user.posts.edges[0].node).toEqual({ likeCount: 2, media: [{ url: expect.any(String) }] });
+      expect(result.data.user.posts.edges[0].node).toEqual({
+        likeCount: 2,
+        media: [{ url: expect.any(String) }],
+      });
       expect(result.data.user.viewerHasRequestedFollow).toBe(false);
     }
     expect(before.result.data.user.viewerIsFollowing).toBe(false);
