@@ -48,3 +48,26 @@ it('gives each viewer its own copy of a viewer-scoped loader that no cross-viewe
   expect(loader(scope.loadersFor(viewer(1n)), 'viewerHasSomething')).toEqual({ viewerId: 1n });
   expect(loader(scope.loadersFor(viewer(2n)), 'viewerHasSomething')).toEqual({ viewerId: 2n });
 });
+
+it("builds a subscriber's own loaders only when its execution first reads one, and once", () => {
+  let built = 0;
+  const counting = {
+    create: (...args: Parameters<typeof createLoaders>) => {
+      built++;
+      return createLoaders(...args);
+    },
+    scope: LOADER_SCOPE,
+  };
+  const scope = new EventScope(prisma, counting, PUBLIC_CONTENT);
+  const afterShared = built;
+  const one = scope.loadersFor(viewer(1n));
+  scope.loadersFor(viewer(2n));
+  // a subscriber whose document reads only windowed or shared loaders costs no loader set
+  void loader(one, 'viewerHasLikedByPostId');
+  void loader(one, 'postById');
+  expect(built).toBe(afterShared);
+  const page = loader(one, 'commentPageByPostId');
+  expect(loader(one, 'commentPageByPostId')).toBe(page);
+  void loader(one, 'postPageByAuthorId');
+  expect(built).toBe(afterShared + 1);
+});
