@@ -5,7 +5,7 @@ import { createListLoader, createLoader } from '../core/loader';
 import { domainLoaders, type DataDeps } from '../core/module';
 import { bigintArray } from '../core/sql';
 import type { Visibility } from '../core/visibility';
-import { postColumns } from '../posts/columns';
+import { shownPostFromJson, shownPostJson, type ShownPostJson } from '../posts/shown';
 import { userColumns, userFromRow, type UserModel } from '../users/columns';
 
 export const HASHTAG_ROW = rowMapping<Hashtag>({
@@ -38,12 +38,18 @@ export const HASHTAG_POSTS = keyset({
   ],
 });
 
-type PostRow = Post & { parentId: bigint };
+/** A hashtag page's post: its keys for the cursor, and the post as a feed shows it. */
+type PostRow = { parentId: bigint; id: bigint; createdAt: Date; shown: ShownPostJson };
 
-/** One statement for a page of posts of every hashtag in the batch, each post through the read policy. */
-function fetchHashtagPages(prisma: PrismaClient, visible: Visibility) {
+/**
+ * One statement for a page of posts of every hashtag in the batch, each post through the read
+ * policy, with its author, photos and the viewer's like (a hashtag page shows them, as a feed
+ * page does: see posts/shown.ts).
+ */
+function fetchHashtagPages(prisma: PrismaClient, visible: Visibility, viewerId: bigint | null) {
   return (hashtagIds: bigint[], page: PageRequest): Promise<PostRow[]> => prisma.$queryRaw<PostRow[]>`
-    SELECT ${postColumns('p')}, ph.hashtag_id AS "parentId"
+    SELECT ph.hashtag_id AS "parentId", ph.post_id AS id, ph.created_at AS "createdAt",
+      ${shownPostJson(viewerId, null, visible)} AS shown
     FROM ${lateralPage({
       parentIds: hashtagIds,
       table: 'post_hashtags',
@@ -55,8 +61,12 @@ function fetchHashtagPages(prisma: PrismaClient, visible: Visibility) {
       where: Prisma.sql`EXISTS (SELECT 1 FROM posts vp WHERE vp.id = ph.post_id AND ${visible.post('vp')})`,
     })}
     JOIN posts p ON p.id = ph.post_id
+    JOIN users u ON u.id = p.author_id
     ORDER BY ${HASHTAG_POSTS.sqlOrderBy('ph')}`;
 }
+
+const toShownPosts = async (rows: PostRow[]): Promise<Post[]> =>
+  rows.map((row) => shownPostFromJson(row.shown, null));
 
 /** The users a list of mentions names that the viewer may see, in order of first appearance. */
 function fetchMentions(
@@ -75,7 +85,7 @@ function fetchMentions(
   };
 }
 
-function createDiscoveryLoaders({ prisma, visible }: DataDeps) {
+function createDiscoveryLoaders({ prisma, visible, viewerId }: DataDeps) {
   return {
     /** the hashtags a post the viewer may see carries: the viewer may see each (node(id)) */
     hashtagById: createLoader(
@@ -104,7 +114,11 @@ function createDiscoveryLoaders({ prisma, visible }: DataDeps) {
       (row: { id: bigint }) => row.id,
     ),
     /** Hashtag.posts: a page of each hashtag's posts */
-    postPageByHashtagId: createChildPageLoader(HASHTAG_POSTS, fetchHashtagPages(prisma, visible)),
+    postPageByHashtagId: createChildPageLoader(
+      HASHTAG_POSTS,
+      fetchHashtagPages(prisma, visible, viewerId),
+      toShownPosts,
+    ),
     /** Post.hashtags, in order of first appearance (the post was shown: so are its tags) */
     hashtagsByPostId: createListLoader(
       async (postIds: readonly bigint[]) =>
