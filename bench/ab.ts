@@ -103,8 +103,10 @@ async function main(): Promise<void> {
     const pairRatios: number[] = [];
     for (let pair = 0; pair < pairs; pair++) {
       servers = await startPair(variants, url, options.poolSize, viewers[0]!, pair);
-      for (const server of servers) await warmUp(server, source(run.nextSeed()), options);
       const first = ratios.length;
+      // the one measured first is warmed up last, so neither sits idle before its first pass
+      for (const i of inTurn(first, 0, 1).reverse())
+        await warmUp(servers[i]!, source(run.nextSeed()), options);
       const until = Math.round((options.rounds * (pair + 1)) / pairs);
       for (let r = first; r < until; r++) {
         for (const i of inTurn(r, 0, 1)) {
