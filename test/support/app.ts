@@ -69,6 +69,10 @@ export async function startTestApp(
     RATE_LIMIT_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}`,
     // Each app stores uploaded photos apart (several share a folder only when told to).
     MEDIA_DIR: path.join(os.tmpdir(), `shutter-media-${randomBytes(6).toString('hex')}`),
+    // The media sweeper writes on its own timer (media_sweeps, media_garbage), whatever requests
+    // arrive: a test that checks a refused request wrote nothing would see a sweep. Tests of the
+    // sweeper start it themselves.
+    MEDIA_SWEEP_INTERVAL_MS: '0',
     ...env,
   });
   // `logLines` collects what the server logs, parsed, for tests of what it logs and how.
