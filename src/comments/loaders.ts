@@ -20,6 +20,7 @@ import {
   userJson,
   type UserJson,
   type UserModel,
+  type UserShape,
 } from '../users/columns';
 
 /** A post's comments, oldest first; the index (post_id, created_at, id) serves it. */
@@ -87,28 +88,25 @@ declare module '../core/context' {
   interface Loaders extends ReturnType<typeof createCommentLoaders> {}
 }
 
-/** A comment and its author as selected by `firstCommentsJson`. */
-export interface CommentJson {
-  id: string;
-  postId: string;
-  authorId: string;
-  body: string;
-  createdAt: string;
-  author: UserJson;
-}
+/** A comment and its author as selected by `firstCommentsJson` (its post is the row's). */
+export type CommentJson = [id: string, body: string, createdAt: string, author: UserJson];
 
 /**
- * The first page of a post's comments (`first + 1`, oldest first, with their authors) as one
- * JSON column of that post's row, for a statement that selects posts (alias `postAlias`) and
- * already knows the page its caller will ask for. `firstCommentsPage` hands the result to
- * the post, so Post.comments finds it without a statement of its own.
+ * The first page of a post's comments (`first + 1`, oldest first, with their authors shaped as
+ * `authorShape`) as one JSON column of that post's row, for a statement that selects posts
+ * (alias `postAlias`) and already knows the page its caller will ask for. `firstCommentsPage`
+ * hands the result to the post, so Post.comments finds it without a statement of its own.
  */
-export function firstCommentsJson(postAlias: string, first: number, visible: Visibility): Prisma.Sql {
+export function firstCommentsJson(
+  postAlias: string,
+  first: number,
+  visible: Visibility,
+  authorShape: UserShape,
+): Prisma.Sql {
   const post = Prisma.raw(postAlias);
   return Prisma.sql`coalesce((
-    SELECT json_agg(json_build_object('id', c.id::text, 'postId', c.post_id::text,
-      'authorId', c.author_id::text, 'body', c.body, 'createdAt', c.created_at,
-      'author', ${userJson('cu')}) ORDER BY ${POST_COMMENTS.sqlOrderBy('c')})
+    SELECT json_agg(json_build_array(c.id::text, c.body, c.created_at, ${userJson('cu', authorShape)})
+      ORDER BY ${POST_COMMENTS.sqlOrderBy('c')})
     FROM (
       SELECT * FROM comments c WHERE c.post_id = ${post}.id AND ${visible.commentUnderShownPost('c')}
       ORDER BY ${POST_COMMENTS.sqlOrderBy('c')}
@@ -118,19 +116,18 @@ export function firstCommentsJson(postAlias: string, first: number, visible: Vis
   ), '[]')`;
 }
 
-/** The page `firstCommentsJson` selected, each comment carrying its author. */
-export function firstCommentsPage(comments: CommentJson[], first: number): Connection<Comment> {
-  const rows = comments.map((json) =>
-    carry<Comment, CommentFetchedWith>(
-      {
-        id: BigInt(json.id),
-        postId: BigInt(json.postId),
-        authorId: BigInt(json.authorId),
-        body: json.body,
-        createdAt: new Date(json.createdAt),
-      },
-      { author: userFromJson(json.author) },
-    ),
-  );
+/** The page `firstCommentsJson` selected for post `postId`, each comment carrying its author. */
+export function firstCommentsPage(
+  comments: CommentJson[],
+  first: number,
+  postId: bigint,
+): Connection<Comment> {
+  const rows = comments.map(([id, body, createdAt, authorJson]) => {
+    const author = userFromJson(authorJson);
+    return carry<Comment, CommentFetchedWith>(
+      { id: BigInt(id), postId, authorId: author.id, body, createdAt: new Date(createdAt) },
+      { author },
+    );
+  });
   return POST_COMMENTS.connection(rows, firstPage(first));
 }

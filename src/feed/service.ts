@@ -6,7 +6,13 @@ import { fetchLimit, type Connection, type PageArgs } from '../core/connection';
 import { EXPLORE, FEED } from './keysets';
 import type { UserModel } from '../users/columns';
 import { postColumns } from '../posts/columns';
-import { commentsPageAhead, shownPostFromJson, shownPostJson, type ShownPostJson } from '../posts/shown';
+import {
+  commentsPageAhead,
+  shownPostFromJson,
+  shownPostJson,
+  shownUsersAhead,
+  type ShownPostJson,
+} from '../posts/shown';
 
 /**
  * The home feed: posts by the accounts the viewer follows and the viewer's own, newest first
@@ -21,7 +27,8 @@ import { commentsPageAhead, shownPostFromJson, shownPostJson, type ShownPostJson
  * returns them, carried by each post for its field resolvers: three fewer round trips per page
  * (bench: 6 statements per feed request down to 3). When every post of the page is asked for
  * the same first page of its comments (the usual "first 3 comments" under each post), they
- * come in the same statement too (bench: 3 statements down to 2).
+ * come in the same statement too (bench: 3 statements down to 2). Its users come as cards when
+ * the operation asks no more of them (see UserShape).
  */
 export async function feed(
   ctx: AppContext,
@@ -32,9 +39,10 @@ export async function feed(
   const page = FEED.parse(args);
   const limit = fetchLimit(page);
   const commentsFirst = commentsPageAhead(info, COMMENTS_UNDER_FEED);
+  const users = shownUsersAhead(info, POSTS_OF_FEED);
   // The page comes as one JSON value (see ShownPostJson).
   const [result] = await ctx.prisma.$queryRaw<[{ page: ShownPostJson[] | null }]>`
-    SELECT json_agg(${shownPostJson(viewer.id, commentsFirst, ctx.visible)}
+    SELECT json_agg(${shownPostJson(viewer.id, commentsFirst, ctx.visible, users)}
       ORDER BY ${FEED.sqlOrderBy('p')}) AS page
     FROM (
       SELECT k.id
@@ -56,12 +64,12 @@ export async function feed(
   );
 }
 
-/** Where a feed page's posts ask for their comments (see commentsPageAhead). */
-const COMMENTS_UNDER_FEED = [
+/** Where a feed page's posts are, and where they ask for their comments (see commentsPageAhead). */
+const POSTS_OF_FEED = [
   ['PostConnection', 'edges'],
   ['PostEdge', 'node'],
-  ['Post', 'comments'],
 ] as const;
+const COMMENTS_UNDER_FEED = [...POSTS_OF_FEED, ['Post', 'comments']] as const;
 
 /** Every post, newest first, through the (created_at DESC, id DESC) index. */
 export async function explore(ctx: AppContext, args: PageArgs): Promise<Connection<Post>> {

@@ -3,9 +3,9 @@ import { Prisma, type Media, type Post } from '../generated/prisma/client';
 import { firstCommentsJson, firstCommentsPage, type CommentJson } from '../comments/loaders';
 import { carry } from '../core/fetched-with';
 import { isPageSize } from '../core/connection';
-import { argsAhead } from '../core/lookahead';
+import { argsAhead, type AheadPath } from '../core/lookahead';
 import type { Visibility } from '../core/visibility';
-import { userFromJson, userJson, type UserJson } from '../users/columns';
+import { userFromJson, userJson, userShapeAhead, type UserJson, type UserShape } from '../users/columns';
 import type { PostFetchedWith } from './fetched';
 
 /**
@@ -33,38 +33,69 @@ export type ShownPostJson = [
 ];
 
 /**
+ * How much of each user a shown post carries (see UserShape): its author, and its comments'
+ * authors. FULL_USERS serves any operation.
+ */
+export interface ShownUsers {
+  author: UserShape;
+  commentAuthor: UserShape;
+}
+
+export const FULL_USERS: ShownUsers = { author: 'full', commentAuthor: 'full' };
+
+/**
  * The ShownPostJson of the post `p` written by the user `u` (both must be in the statement's
- * FROM), for `viewerId`, with the first `commentsFirst` comments if not null.
+ * FROM), for `viewerId`, with the first `commentsFirst` comments if not null, its users as
+ * `users` says.
  */
 export function shownPostJson(
   viewerId: bigint | null,
   commentsFirst: number | null,
   visible: Visibility,
+  users: ShownUsers = FULL_USERS,
 ): Prisma.Sql {
   return Prisma.sql`json_build_array(p.id::text, p.author_id::text, p.caption, p.created_at,
-    p.edited_at, p.like_count, p.comment_count, ${userJson('u')},
+    p.edited_at, p.like_count, p.comment_count, ${userJson('u', users.author)},
     ${MEDIA_JSON},
     ${viewerId === null ? Prisma.sql`false` : Prisma.sql`EXISTS (SELECT 1 FROM likes l WHERE l.user_id = ${viewerId} AND l.post_id = p.id)`},
-    ${commentsFirst === null ? Prisma.sql`NULL` : firstCommentsJson('p', commentsFirst, visible)})`;
+    ${commentsFirst === null ? Prisma.sql`NULL` : firstCommentsJson('p', commentsFirst, visible, users.commentAuthor)})`;
 }
 
 /**
- * The photos of the post `p`, in order, as one JSON array of objects (without their postId,
- * which `mediaFromJson` puts back).
+ * The photos of the post `p`, in order, as one JSON array of MediaJson arrays (values by
+ * position, as userJson: a feed page carries about 50 photos, and their keys were a third of
+ * their JSON).
  */
 export const MEDIA_JSON = Prisma.sql`coalesce((
-  SELECT json_agg(json_build_object('position', m.position, 'url', m.url, 'altText', m.alt_text,
-                                    'width', m.width, 'height', m.height, 'assetKey', m.asset_key,
-                                    'blurhash', m.blurhash, 'variants', m.variants) ORDER BY m.position)
+  SELECT json_agg(json_build_array(m.position, m.url, m.alt_text, m.width, m.height, m.asset_key,
+                                   m.blurhash, m.variants) ORDER BY m.position)
   FROM post_media m WHERE m.post_id = p.id
 ), '[]')`;
 
-export type MediaJson = Omit<Media, 'postId'>[];
+export type MediaJson = [
+  position: number,
+  url: string,
+  altText: string | null,
+  width: number | null,
+  height: number | null,
+  assetKey: string | null,
+  blurhash: string | null,
+  variants: Media['variants'],
+][];
 
 /** The photos of MEDIA_JSON, as the rows of post `postId`. */
 export function mediaFromJson(media: MediaJson, postId: bigint): Media[] {
-  for (const m of media) (m as Media).postId = postId;
-  return media as Media[];
+  return media.map(([position, url, altText, width, height, assetKey, blurhash, variants]) => ({
+    postId,
+    position,
+    url,
+    altText,
+    width,
+    height,
+    assetKey,
+    blurhash,
+    variants,
+  }));
 }
 
 /** The post of a ShownPostJson, carrying its author, media, the viewer's like and first comments. */
@@ -97,7 +128,7 @@ export function shownPostFromJson(json: ShownPostJson, commentsFirst: number | n
     viewerHasLiked: liked,
     firstComments:
       commentsFirst !== null && comments
-        ? { first: commentsFirst, page: firstCommentsPage(comments, commentsFirst) }
+        ? { first: commentsFirst, page: firstCommentsPage(comments, commentsFirst, post.id) }
         : null,
   });
 }
@@ -108,12 +139,26 @@ export function shownPostFromJson(json: ShownPostJson, commentsFirst: number | n
  * page; null otherwise (each then goes through the comments loader as usual). An out-of-range
  * `first` is left to that loader to refuse.
  */
-export function commentsPageAhead(
-  info: GraphQLResolveInfo,
-  path: readonly (readonly [type: string, field: string])[],
-): number | null {
+export function commentsPageAhead(info: GraphQLResolveInfo, path: AheadPath): number | null {
   const asked = argsAhead(info, path);
   const first = asked[0]?.first;
   const samePage = asked.every((args) => args.after == null && args.first === first);
   return samePage && isPageSize(first) ? first : null;
+}
+
+/**
+ * The users the posts under `info` need (`path` leads from the field to Post): cards when every
+ * selection of their authors, and of their comments' authors, asks only what a card answers.
+ */
+export function shownUsersAhead(info: GraphQLResolveInfo, path: AheadPath): ShownUsers {
+  return {
+    author: userShapeAhead(info, [...path, ['Post', 'author']]),
+    commentAuthor: userShapeAhead(info, [
+      ...path,
+      ['Post', 'comments'],
+      ['CommentConnection', 'edges'],
+      ['CommentEdge', 'node'],
+      ['Comment', 'author'],
+    ]),
+  };
 }
