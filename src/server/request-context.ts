@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { AppContext, AppServices } from '../core/context';
 import { visibilityFor } from '../core/visibility';
-import { createContext, createLoaders } from './context';
+import { createContext, createRequestLoaders } from './context';
 import { isDatabaseUnavailable } from '../db/errors';
 import { serviceUnavailable } from '../core/errors';
 
@@ -49,7 +49,7 @@ export async function authenticateRequest(ctx: PendingContext): Promise<void> {
   }
   ctx.viewer = viewer;
   ctx.visible = visibilityFor(ctx.policy, viewer.id);
-  ctx.loaders = createLoaders(ctx.prisma, viewer.id, ctx.policy, ctx.visible);
+  ctx.loaders = createRequestLoaders(ctx.prisma, viewer.id, ctx.policy, ctx.visible);
 }
 
 /** A database outage while checking the token is the server's problem: HTTP 503, not 500. */
