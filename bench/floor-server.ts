@@ -6,20 +6,20 @@
  *
  *   DATABASE_URL=... PORT=... node --import tsx bench/floor-server.ts
  *
- * It understands only the HomeFeed operation of bench/lib/workloads.ts (variables.after).
+ * It understands only the HomeFeed operation of bench/lib/workloads.ts (variables.after, and
+ * variables.first: 20 or 50).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import pg from 'pg';
 
-const PAGE_SIZE = 20;
 
 /** base64url without padding, as Buffer#toString('base64url') (ids and cursors are short). */
 const b64url = (expr: string) => `translate(encode(convert_to(${expr}, 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
 const iso = (expr: string) => `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const gid = (type: string, expr: string) => b64url(`'${type}:' || ${expr}`);
 
-function feedStatement(withCursor: boolean): string {
+function feedStatement(withCursor: boolean, pageSize: number): string {
   const after = withCursor ? `(p.created_at, p.id) < ($2::timestamptz, $3::bigint)` : 'TRUE';
   return `
     WITH viewer AS (
@@ -40,13 +40,13 @@ function feedStatement(withCursor: boolean): string {
         CROSS JOIN LATERAL (
           SELECT p.id, p.created_at FROM posts p
           WHERE p.author_id = author.id AND ${after}
-          ORDER BY p.created_at DESC, p.id DESC LIMIT ${PAGE_SIZE + 1}
+          ORDER BY p.created_at DESC, p.id DESC LIMIT ${pageSize + 1}
         ) k
-        ORDER BY k.created_at DESC, k.id DESC LIMIT ${PAGE_SIZE + 1}
+        ORDER BY k.created_at DESC, k.id DESC LIMIT ${pageSize + 1}
       ) top
       JOIN posts p ON p.id = top.id
     ),
-    edges AS (SELECT * FROM page ORDER BY created_at DESC, id DESC LIMIT ${PAGE_SIZE})
+    edges AS (SELECT * FROM page ORDER BY created_at DESC, id DESC LIMIT ${pageSize})
     SELECT json_build_object('data', json_build_object('feed', json_build_object(
       'edges', coalesce((
         SELECT json_agg(json_build_object('cursor', p.cursor, 'node', json_build_object(
@@ -73,13 +73,21 @@ function feedStatement(withCursor: boolean): string {
         )) ORDER BY p.created_at DESC, p.id DESC)
         FROM edges p), '[]'),
       'pageInfo', json_build_object(
-        'hasNextPage', (SELECT count(*) FROM page) > ${PAGE_SIZE},
+        'hasNextPage', (SELECT count(*) FROM page) > ${pageSize},
         'endCursor', (SELECT cursor FROM edges ORDER BY created_at, id LIMIT 1))
     )))::text AS body`;
 }
 
-const FIRST_PAGE = { name: 'floor_feed_first', text: feedStatement(false) };
-const NEXT_PAGE = { name: 'floor_feed_after', text: feedStatement(true) };
+/** The page sizes the benchmark asks for (`first`, 20 by default): a prepared statement each. */
+const STATEMENTS = new Map(
+  [20, 50].map((first) => [
+    first,
+    {
+      firstPage: { name: `floor_feed_first_${first}`, text: feedStatement(false, first) },
+      nextPage: { name: `floor_feed_after_${first}`, text: feedStatement(true, first) },
+    },
+  ]),
+);
 
 /** Shutter's feed cursor: base64url(JSON ["feed", isoDate, "id"]). */
 function parseCursor(cursor: string): [string, string] {
@@ -106,14 +114,16 @@ export function startFloor(url: string, port: number, poolSize: number): http.Se
     if (req.method === 'GET' && req.url === '/healthz') return send(res, 200, '{"status":"ok"}');
     readBody(req)
       .then(async (text) => {
-        const { variables } = JSON.parse(text) as { variables?: { after?: string | null } };
+        const { variables } = JSON.parse(text) as { variables?: { after?: string | null; first?: number } };
+        const statements = STATEMENTS.get(variables?.first ?? 20);
+        if (!statements) return send(res, 400, '{"errors":[{"message":"unsupported first"}]}');
         const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
         if (!token) return send(res, 401, '{"errors":[{"message":"UNAUTHENTICATED"}]}');
         const tokenHash = createHash('sha256').update(token).digest();
         const after = variables?.after;
         const query = after
-          ? { ...NEXT_PAGE, values: [tokenHash, ...parseCursor(after)] }
-          : { ...FIRST_PAGE, values: [tokenHash] };
+          ? { ...statements.nextPage, values: [tokenHash, ...parseCursor(after)] }
+          : { ...statements.firstPage, values: [tokenHash] };
         const { rows } = await pool.query<{ body: string }>(query);
         send(res, 200, rows[0]!.body);
       })

@@ -12,8 +12,10 @@ export async function measureCosts(run: RunContext, servers: Servers, base: Work
   const ops: [string, ServerName, (ctx: WorkloadContext) => RequestSource, number][] = [
     ['feed', 'floor', WORKLOADS.feed.source, n],
     ['feedPage2', 'floor', WORKLOADS.feedPage2.source, n],
+    ['feed50', 'floor', WORKLOADS.feed50.source, n],
     ['feed', 'shutter', WORKLOADS.feed.source, n],
     ['feedPage2', 'shutter', WORKLOADS.feedPage2.source, n],
+    ['feed50', 'shutter', WORKLOADS.feed50.source, n],
     ['profile', 'shutter', WORKLOADS.profile.source, n],
     ['postDetail', 'shutter', WORKLOADS.postDetail.source, n],
     ['hashtagPage', 'shutter', WORKLOADS.hashtagPage.source, n],

@@ -9,7 +9,7 @@ type FeedPage = {
   data: { feed: { edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
 };
 
-/** Both servers must return the same data (pages 1 and 2) before anything is timed. */
+/** Both servers must return the same data (pages 1 and 2, and a page of 50) before anything is timed. */
 export async function verifyFeeds(
   shutter: ServerProcess,
   floor: ServerProcess,
@@ -32,6 +32,13 @@ export async function verifyFeeds(
       after = feed.pageInfo.endCursor;
       if (!after) break;
     }
+    // and a page of 50 (the feed50 workload)
+    const request = feedRequest(viewer, null, 50);
+    const [a, b] = await Promise.all([requestJson(shutter.url, request), requestJson(floor.url, request)]);
+    const difference = firstDifference((a as FeedPage).data, (b as FeedPage).data, '/data');
+    if (difference) throw new Error(`verification failed for viewer ${viewer}, first 50: ${difference}`);
+    pages++;
+    log(`  verified viewer ${viewer} first 50: ${(a as FeedPage).data.feed.edges.length} posts identical`);
   }
   return { viewers, pages, identical: true };
 }

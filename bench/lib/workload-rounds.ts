@@ -14,7 +14,8 @@ export async function runWorkload(
   base: WorkloadContext,
 ): Promise<WorkloadResult> {
   const { rounds, connections } = run.options;
-  const floorWorkload: WorkloadName = workload === 'feedPage2' ? 'feedPage2' : 'feed';
+  // The floor answers the feed's pages only: every other workload is held against its page 1.
+  const floorWorkload: WorkloadName = workload === 'feedPage2' || workload === 'feed50' ? workload : 'feed';
   log(`${workload}: ${WORKLOADS[workload].title} (floor: ${floorWorkload})`);
   /** Round `r`: the floor first in even rounds, Shutter first in odd ones. */
   const alternating = async (

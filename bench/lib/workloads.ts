@@ -5,8 +5,8 @@
 import type { HttpRequest, RequestSource } from './load';
 import { BENCH_PASSWORD, viewerToken, type DatasetSpec } from './dataset';
 
-export const HOME_FEED = `query HomeFeed($after: String) {
-  feed(first: 20, after: $after) {
+export const HOME_FEED = `query HomeFeed($after: String, $first: Int = 20) {
+  feed(first: $first, after: $after) {
     edges {
       cursor
       node {
@@ -131,11 +131,12 @@ const graphql = (query: string, variables: object, viewer?: number): HttpRequest
 });
 
 /** One viewer's home feed, the page after `after` (the first page by default). */
-export const feedRequest = (viewer: number, after: string | null = null): HttpRequest =>
-  graphql(HOME_FEED, { after }, viewer);
+export const feedRequest = (viewer: number, after: string | null = null, first = 20): HttpRequest =>
+  graphql(HOME_FEED, first === 20 ? { after } : { after, first }, viewer);
 
 export type WorkloadName =
   | 'feed'
+  | 'feed50'
   | 'feedPage2'
   | 'profile'
   | 'postDetail'
@@ -154,6 +155,10 @@ export const WORKLOADS: Record<
   feed: {
     title: 'home feed, page 1 (20 posts, 3 comments each)',
     source: (ctx) => (i) => feedRequest(viewerOf(ctx, i)),
+  },
+  feed50: {
+    title: 'home feed, page 1 of 50 posts (3 comments each)',
+    source: (ctx) => (i) => feedRequest(viewerOf(ctx, i), null, 50),
   },
   feedPage2: {
     title: 'home feed, page 2 by cursor',
