@@ -10,7 +10,7 @@ import { pictureColumns, withUploads, type PreparedPicture } from '../media/serv
 import { linkPost, parseForWrite } from '../discovery/link';
 import { retryOnConflict } from '../db/retry';
 import { announce, notifyMentions, undoMentions } from '../notifications/service';
-import { commentsPageAhead } from './shown';
+import { commentsPageAhead, shownUsersAhead } from './shown';
 
 /** Query.post: the post with what its page shows, comments included when asked ahead. */
 export async function findPost(
@@ -19,7 +19,12 @@ export async function findPost(
   info: GraphQLResolveInfo,
 ): Promise<Post | null> {
   const id = fromGlobalId('Post', globalId, 'id');
-  return ctx.loaders.shownPostById.load({ id, commentsFirst: commentsPageAhead(info, COMMENTS_UNDER_POST) });
+  const shown = await ctx.loaders.shownPostById.load({
+    id,
+    commentsFirst: commentsPageAhead(info, COMMENTS_UNDER_POST),
+    users: shownUsersAhead(info, []),
+  });
+  return shown?.post ?? null;
 }
 
 const COMMENTS_UNDER_POST = [['Post', 'comments']] as const;

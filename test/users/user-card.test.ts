@@ -13,11 +13,12 @@ import {
 import { USER_CARD_FIELDS } from '../../src/users/columns';
 
 /**
- * A feed page carries its authors, and its comments' authors, as cards (a few columns) when the
- * operation asks no more of them (src/users/columns.ts, UserShape). Every field of User, asked
- * through a feed post's author and a comment's author, must answer what `user(username:)`
- * (a full user) answers, and come from a card exactly when USER_CARD_FIELDS lists it: a field
- * listed whose resolver reads a column the card lacks fails here.
+ * A feed page and a post's page carry their authors, and their comments' authors, as cards (a
+ * few columns) when the operation asks no more of them (src/users/columns.ts, UserShape). Every
+ * field of User, asked through a post's author and a comment's author on either page, must
+ * answer what `user(username:)` (a full user) answers, and come from a card exactly when
+ * USER_CARD_FIELDS lists it: a field listed whose resolver reads a column the card lacks fails
+ * here.
  */
 const USER = buildSchema(fs.readFileSync(path.join(__dirname, '../../schema.graphql'), 'utf8')).getType(
   'User',
@@ -47,12 +48,20 @@ const feedAsking = (selection: string) => `{
     comments(first: 2) { edges { node { body author { ${selection} } } } }
   } } }
 }`;
+const postAsking = (selection: string) => `query ($id: ID!) {
+  post(id: $id) {
+    caption
+    author { ${selection} }
+    comments(first: 2) { edges { node { body author { ${selection} } } } }
+  }
+}`;
 const userAsking = (selection: string) => `query ($u: String!) { user(username: $u) { ${selection} } }`;
 
 let app: TestApp;
 let viewer: TestUser;
 let bob: TestUser;
 let carol: TestUser;
+let postId: string;
 beforeAll(async () => {
   app = await startTestApp();
   viewer = await signUp(app, 'card_viewer');
@@ -80,6 +89,7 @@ beforeAll(async () => {
   await followUser(app, bob, carol);
   await followUser(app, carol, viewer);
   const post = await createPostRow(app, bob, { caption: 'harbour' });
+  postId = Buffer.from(`Post:${post.id}`).toString('base64url');
   await createCommentRow(app, post.id, carol, 'lovely');
   await useToken(app, viewer);
 });
@@ -90,33 +100,47 @@ it('lists only fields User has', () => {
   for (const field of USER_CARD_FIELDS) if (field !== '__typename') expect(names).toContain(field);
 });
 
-it.each(FIELDS)(
-  'User.$name answers the same from a feed page as from the user',
-  async ({ name, selection }) => {
+const PAGES = [
+  {
+    page: 'a feed page',
+    ask: feedAsking,
+    variables: () => ({}),
+    post: (data: any) => data.feed.edges[0].node,
+  },
+  {
+    page: "a post's page",
+    ask: postAsking,
+    variables: () => ({ id: postId }),
+    post: (data: any) => data.post,
+  },
+];
+
+describe.each(PAGES)('on $page', ({ ask, variables, post }) => {
+  it.each(FIELDS)('User.$name answers the same as from the user', async ({ name, selection }) => {
     const { statements, result } = await app.db.statements.capture(() =>
-      app.gql(feedAsking(selection), {}, { token: viewer.token }),
+      app.gql(ask(selection), variables(), { token: viewer.token }),
     );
     expect(result.errors).toBeUndefined();
-    const [edge] = result.data.feed.edges;
-    expect(edge.node.caption).toBe('harbour');
-    const [comment] = edge.node.comments.edges;
+    const shownPost = post(result.data);
+    expect(shownPost.caption).toBe('harbour');
+    const [comment] = shownPost.comments.edges;
     expect(comment.node.body).toBe('lovely');
 
     for (const [shown, user] of [
-      [edge.node.author, bob],
+      [shownPost.author, bob],
       [comment.node.author, carol],
     ]) {
       const direct = await app.gql(userAsking(selection), { u: user.username }, { token: viewer.token });
       expect(direct.errors).toBeUndefined();
       expect(shown).toEqual(direct.data.user);
     }
-    // The feed's one statement carried cards exactly when the field is a card's.
-    const feedStatement = statements.find((sql) => sql.includes('json_agg'));
-    expect(feedStatement).toBeDefined();
-    expect(/\bu\.bio\b/.test(feedStatement!)).toBe(!USER_CARD_FIELDS.has(name));
-    expect(/\bcu\.bio\b/.test(feedStatement!)).toBe(!USER_CARD_FIELDS.has(name));
-  },
-);
+    // The page's one statement carried cards exactly when the field is a card's.
+    const pageStatement = statements.find((sql) => sql.includes('json_agg'));
+    expect(pageStatement).toBeDefined();
+    expect(/\bu\.bio\b/.test(pageStatement!)).toBe(!USER_CARD_FIELDS.has(name));
+    expect(/\bcu\.bio\b/.test(pageStatement!)).toBe(!USER_CARD_FIELDS.has(name));
+  });
+});
 
 it('carries full users when a fragment on another type asks for fields', async () => {
   const { statements, result } = await app.db.statements.capture(() =>
