@@ -13,7 +13,6 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import pg from 'pg';
 
-
 /** base64url without padding, as Buffer#toString('base64url') (ids and cursors are short). */
 const b64url = (expr: string) => `translate(encode(convert_to(${expr}, 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
 const iso = (expr: string) => `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
