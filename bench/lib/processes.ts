@@ -22,6 +22,8 @@ export interface ServerProcess {
  */
 export const SHUTTER_BENCH_ENV: Record<string, string> = {
   NODE_ENV: 'production',
+  // as `npm start` and the README's production command run it
+  MALLOC_ARENA_MAX: '2',
   LOG_LEVEL: 'warn',
   RATE_LIMIT_LOGIN_ACCOUNT: 'off',
   RATE_LIMIT_LOGIN_ADDRESS: 'off',

@@ -114,6 +114,7 @@ export const envSchema = z
     INTROSPECTION: bool.optional(),
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
     HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1_000, 600_000).default(65_000),
+    HEAP_GROWTH_PERCENT: int(0, 1000).default(100),
 
     REDIS_URL: z
       .string()

@@ -44,6 +44,12 @@ describe('configuration', () => {
       expect(() => parseConfig({ CORS_ORIGINS: bad })).toThrow(/CORS_ORIGINS.*no trailing slash/);
   });
 
+  it('lets the heap grow 100% over live data unless told otherwise (0 = V8 decides)', () => {
+    expect(parseConfig({}).HEAP_GROWTH_PERCENT).toBe(100);
+    expect(parseConfig({ HEAP_GROWTH_PERCENT: '0' }).HEAP_GROWTH_PERCENT).toBe(0);
+    expect(() => parseConfig({ HEAP_GROWTH_PERCENT: '-5' })).toThrow(/HEAP_GROWTH_PERCENT/);
+  });
+
   it('compresses unless COMPRESSION=off', () => {
     expect(parseConfig({}).COMPRESSION).toBe('on');
     expect(parseConfig({ COMPRESSION: 'off' }).COMPRESSION).toBe('off');
