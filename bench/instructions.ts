@@ -7,6 +7,7 @@
  *
  *   npm run bench:instructions                                   # this tree: feed, postDetail, profile
  *   npm run bench:instructions -- --a-dir /tmp/base --workloads feed --runs 2
+ *   npm run bench:instructions -- --workloads feed --keep /tmp/cg   # then callgrind_annotate
  *
  * Each run of a variant is a fresh process: started with callgrind's instrumentation off (about
  * 5x slower than native instead of 50x), warmed up with `--warmup` requests of the workload,
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
       warmup: { type: 'string', default: '200' },
       runs: { type: 'string', default: '1' },
       size: { type: 'string', default: 'S' },
+      /** keep each run's callgrind dump in this directory (for callgrind_annotate) */
+      keep: { type: 'string' },
     },
   });
   const workloads = values.workloads!.split(',') as WorkloadName[];
@@ -81,7 +84,13 @@ async function main(): Promise<void> {
         // counts do not depend on the machine's load).
         const source = WORKLOADS[workload].source(seeded(base, 1));
         const results = await Promise.all(
-          variants.map((v) => countInstructions(v, url, source, { warmup, requests })),
+          variants.map((v) =>
+            countInstructions(v, url, source, {
+              warmup,
+              requests,
+              keepAs: values.keep && path.join(values.keep, `${workload}-${v.name}-${r + 1}.callgrind`),
+            }),
+          ),
         );
         variants.forEach((v, i) => {
           counts[workload]![v.name]!.push(results[i]!);
@@ -108,7 +117,7 @@ async function countInstructions(
   variant: Variant,
   databaseUrl: string,
   source: RequestSource,
-  { warmup, requests }: { warmup: number; requests: number },
+  { warmup, requests, keepAs }: { warmup: number; requests: number; keepAs?: string | undefined },
 ): Promise<number> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shutter-callgrind-'));
@@ -157,7 +166,12 @@ async function countInstructions(
     const measured = await sequential(`${url}/graphql`, (i) => source(warmup + i), requests);
     if (measured.errors) throw new Error(`${variant.name}: requests failed: ${measured.firstError}`);
     callgrind(child.pid!, '--dump');
-    return instructionsOf(dir) / requests;
+    const dump = newestDump(dir);
+    if (keepAs) {
+      fs.mkdirSync(path.dirname(keepAs), { recursive: true });
+      fs.copyFileSync(dump, keepAs);
+    }
+    return instructionsOf(dump) / requests;
   } finally {
     child.kill('SIGKILL');
     await exited;
@@ -182,17 +196,20 @@ async function ready(url: string, child: ChildProcess, output: () => string): Pr
 const callgrind = (pid: number, command: string) =>
   execFileSync('callgrind_control', [command, String(pid)], { stdio: 'ignore' });
 
-/** The instructions counted since the last zeroing: the `summary` of the newest dump. */
-function instructionsOf(dir: string): number {
+/** The dump written last: the measured requests'. */
+function newestDump(dir: string): string {
   const dumps = fs
     .readdirSync(dir)
     .map((name) => path.join(dir, name))
+    .filter((file) => /^summary:/m.test(fs.readFileSync(file, 'utf8')))
     .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-  for (const dump of dumps) {
-    const summary = /^summary:\s+(\d+)/m.exec(fs.readFileSync(dump, 'utf8'));
-    if (summary) return Number(summary[1]);
-  }
-  throw new Error(`no callgrind dump in ${dir}`);
+  if (!dumps[0]) throw new Error(`no callgrind dump in ${dir}`);
+  return dumps[0];
+}
+
+/** The instructions a dump counted (its `summary`: since the counters were zeroed). */
+function instructionsOf(dump: string): number {
+  return Number(/^summary:\s+(\d+)/m.exec(fs.readFileSync(dump, 'utf8'))![1]);
 }
 
 main().catch((error: unknown) => {
