@@ -184,7 +184,8 @@ describe.each(backends)('SIGTERM on %s', (_label, makeBackend) => {
     slow.finish();
     await pause(200); // hashing now
     server.child.kill('SIGTERM');
-    expect(await server.exited).toBe(0);
+    // with the server's log, so that a failure says why it exited as it did
+    expect({ code: await server.exited, log: server.output() }).toMatchObject({ code: 0 });
     await expect(slow.response).rejects.toThrow(/socket hang up|ECONNRESET/);
     // Promptly, without a clock: the server stopped without waiting for the request to finish
     // (a finished operation logs its line).
