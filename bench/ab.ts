@@ -159,7 +159,7 @@ async function startPair(
     const v = variants[i]!;
     log(`${v.name}: ${v.dir} ${v.nodeArgs.join(' ')} ${JSON.stringify(v.env)}`);
     const env = { DATABASE_POOL_SIZE: String(poolSize), ...v.env };
-    servers[i] = await startShutter(url, env, v.nodeArgs, v.dir, v.name);
+    servers[i] = await startShutter(url, env, { nodeArgs: v.nodeArgs, cwd: v.dir, name: v.name });
   }
   // Both must answer alike before either is timed.
   const [a, b] = await Promise.all(servers.map((s) => requestJson(s.url, feedRequest(viewer))));

@@ -22,7 +22,7 @@
  * Needs valgrind (`callgrind_control` too); PostgreSQL and the dataset as `npm run bench`.
  * A variant is a checkout as for bench:ab (a worktree with node_modules and src/generated).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,7 +34,7 @@ import { requestJson, sequential, type RequestSource } from './lib/load';
 import { log } from './lib/log';
 import { parseOptions } from './lib/options';
 import { startPostgres } from './lib/postgres';
-import { freePort, ROOT, SHUTTER_BENCH_ENV } from './lib/processes';
+import { ROOT, startShutter, type ServerProcess } from './lib/processes';
 import { median, round } from './lib/stats';
 import { WORKLOADS, type WorkloadName } from './lib/workloads';
 
@@ -119,27 +119,12 @@ async function countInstructions(
   source: RequestSource,
   { warmup, requests, keepAs }: { warmup: number; requests: number; keepAs?: string | undefined },
 ): Promise<number> {
-  const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shutter-callgrind-'));
-  const child: ChildProcess = spawn(
-    'valgrind',
-    [
-      '--tool=callgrind',
-      '--instr-atstart=no',
-      `--callgrind-out-file=${path.join(dir, 'callgrind.out')}`,
-      process.execPath,
-      '--predictable',
-      '--import',
-      'tsx',
-      'src/main.ts',
-    ],
-    {
-      cwd: variant.dir,
-      env: {
-        ...process.env,
-        ...SHUTTER_BENCH_ENV,
-        DATABASE_URL: databaseUrl,
-        PORT: String(port),
+  let server: ServerProcess | undefined;
+  try {
+    server = await startShutter(
+      databaseUrl,
+      {
         DATABASE_POOL_SIZE: '2',
         // A process under valgrind is slow to connect and to start; the requests are not timed.
         DATABASE_CONNECT_TIMEOUT_MS: '120000',
@@ -147,25 +132,28 @@ async function countInstructions(
         // Every request counts its token check the same way: kept, after the warm-up's.
         SESSION_CACHE_MS: '300000',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-10_000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    const url = `http://127.0.0.1:${port}`;
-    await ready(url, child, () => output);
-    await requestJson(`${url}/graphql`, source(0)); // fails loudly if the workload does
-    const warm = await sequential(`${url}/graphql`, source, warmup);
+      {
+        cwd: variant.dir,
+        name: variant.name,
+        nodeArgs: ['--predictable'],
+        launcher: [
+          'valgrind',
+          '--tool=callgrind',
+          '--instr-atstart=no',
+          `--callgrind-out-file=${path.join(dir, 'callgrind.out')}`,
+        ],
+        probe: false,
+        readyWithinMs: READY_WITHIN_MS,
+      },
+    );
+    await requestJson(server.url, source(0)); // fails loudly if the workload does
+    const warm = await sequential(server.url, source, warmup);
     if (warm.errors) throw new Error(`${variant.name}: warm-up failed: ${warm.firstError}`);
-    callgrind(child.pid!, '--instr=on');
-    callgrind(child.pid!, '--zero');
-    const measured = await sequential(`${url}/graphql`, (i) => source(warmup + i), requests);
+    callgrind(server.pid, '--instr=on');
+    callgrind(server.pid, '--zero');
+    const measured = await sequential(server.url, (i) => source(warmup + i), requests);
     if (measured.errors) throw new Error(`${variant.name}: requests failed: ${measured.firstError}`);
-    callgrind(child.pid!, '--dump');
+    callgrind(server.pid, '--dump');
     const dump = newestDump(dir);
     if (keepAs) {
       fs.mkdirSync(path.dirname(keepAs), { recursive: true });
@@ -173,23 +161,8 @@ async function countInstructions(
     }
     return instructionsOf(dump) / requests;
   } finally {
-    child.kill('SIGKILL');
-    await exited;
+    await server?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function ready(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + READY_WITHIN_MS;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output()}`);
-    const ok = await fetch(`${url}/readyz`).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 1000));
   }
 }
 

@@ -47,7 +47,7 @@ export class RunContext {
     return startShutter(
       databaseUrl,
       { DATABASE_POOL_SIZE: String(this.options.poolSize), ...env },
-      this.options.nodeArgs,
+      { nodeArgs: this.options.nodeArgs },
     );
   }
 }

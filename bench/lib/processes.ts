@@ -52,33 +52,59 @@ function answers(url: string): Promise<boolean> {
   });
 }
 
-async function startNode(
-  name: string,
-  script: string,
-  env: Record<string, string>,
-  nodeArgs: string[],
-  readyPath: string,
-  graphqlPath: string,
+interface NodeProcessSpec {
+  name: string;
+  script: string;
+  env: Record<string, string>;
+  nodeArgs?: string[];
+  readyPath: string;
+  graphqlPath: string;
+  /** the checkout to run it from */
+  cwd?: string;
+  /** a command to run node under, node and its arguments appended (valgrind and its options) */
+  launcher?: string[];
+  /**
+   * bench/probe.ts preloaded (event-loop delay, memory, profiles); off where every instruction
+   * of the process is counted, since the probe's sampling timer would be too
+   */
+  probe?: boolean;
+  readyWithinMs?: number;
+}
+
+async function startNode({
+  name,
+  script,
+  env,
+  nodeArgs = [],
+  readyPath,
+  graphqlPath,
   cwd = ROOT,
-): Promise<ServerProcess> {
+  launcher = [],
+  probe = true,
+  readyWithinMs = 60_000,
+}: NodeProcessSpec): Promise<ServerProcess> {
   const port = await freePort();
-  const probePort = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    // the probe of this checkout, so that another checkout (bench/ab.ts) needs none of its own
-    [...nodeArgs, '--import', 'tsx', '--import', path.join(ROOT, 'bench/probe.ts'), script],
-    {
-      cwd,
-      env: { ...process.env, ...env, PORT: String(port), BENCH_PROBE_PORT: String(probePort) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const probePort = probe ? await freePort() : 0;
+  // the probe of this checkout, so that another checkout (bench/ab.ts) needs none of its own
+  const preload = probe ? ['--import', path.join(ROOT, 'bench/probe.ts')] : [];
+  const node = [process.execPath, ...nodeArgs, '--import', 'tsx', ...preload, script];
+  const [command, ...args] = [...launcher, ...node];
+  const child: ChildProcess = spawn(command!, args, {
+    cwd,
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      ...(probe ? { BENCH_PROBE_PORT: String(probePort) } : {}),
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   child.stderr!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + readyWithinMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited early:\n${output}`);
     try {
@@ -110,33 +136,31 @@ async function startNode(
 
 /**
  * `node --import tsx src/main.ts`, as `npm start` runs it, in production mode; from this
- * checkout, or from `cwd` (another checkout with its node_modules and src/generated).
+ * checkout, or from `options.cwd` (another checkout with its node_modules and src/generated).
  */
 export function startShutter(
   databaseUrl: string,
-  extraEnv: Record<string, string>,
-  nodeArgs: string[] = [],
-  cwd = ROOT,
-  name = 'shutter',
+  extraEnv: Record<string, string> = {},
+  options: Pick<NodeProcessSpec, 'nodeArgs' | 'cwd' | 'launcher' | 'probe' | 'readyWithinMs'> & {
+    name?: string;
+  } = {},
 ) {
-  return startNode(
-    name,
-    'src/main.ts',
-    { ...SHUTTER_BENCH_ENV, DATABASE_URL: databaseUrl, ...extraEnv },
-    nodeArgs,
-    '/readyz',
-    '/graphql',
-    cwd,
-  );
+  return startNode({
+    name: 'shutter',
+    ...options,
+    script: 'src/main.ts',
+    env: { ...SHUTTER_BENCH_ENV, DATABASE_URL: databaseUrl, ...extraEnv },
+    readyPath: '/readyz',
+    graphqlPath: '/graphql',
+  });
 }
 
 export function startFloorProcess(databaseUrl: string, poolSize: number) {
-  return startNode(
-    'floor',
-    'bench/floor-server.ts',
-    { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(poolSize), NODE_ENV: 'production' },
-    [],
-    '/healthz',
-    '/graphql',
-  );
+  return startNode({
+    name: 'floor',
+    script: 'bench/floor-server.ts',
+    env: { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(poolSize), NODE_ENV: 'production' },
+    readyPath: '/healthz',
+    graphqlPath: '/graphql',
+  });
 }
