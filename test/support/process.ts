@@ -23,10 +23,13 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `src/main.ts` as `npm start` does, and waits until /healthz answers. */
-export async function startServerProcess(env: Record<string, string | undefined>): Promise<ServerProcess> {
+/** Runs `src/main.ts` as `npm start` does (with `nodeArgs`), and waits until /healthz answers. */
+export async function startServerProcess(
+  env: Record<string, string | undefined>,
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', PORT: String(port), ...env },
   });
