@@ -6,6 +6,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client';
+import { TransactionDrain } from './drain';
 import { observeAdapterFactory, StatementObserver } from './instrument';
 import { statementNames } from './prepared';
 import {
@@ -56,8 +57,9 @@ function wrap(
   },
 ): Database {
   const statements = new StatementObserver();
+  const drain = new TransactionDrain();
   const prisma = new PrismaClient({
-    adapter: observeAdapterFactory(factory, statements),
+    adapter: observeAdapterFactory(drain.wrap(factory), statements),
     transactionOptions: rest.transactionOptions,
   });
   let closed: Promise<void> | undefined;
@@ -69,6 +71,7 @@ function wrap(
     ping: rest.ping,
     close() {
       closed ??= (async () => {
+        await drain.close();
         await prisma.$disconnect();
         await rest.closeDriver();
       })();
