@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
-import { freePort, ROOT } from '../../test/support/process';
+import { freePort, nodeFlagsOf, ROOT } from '../../test/support/process';
 
 export { freePort, ROOT };
 
@@ -145,9 +145,12 @@ export function startShutter(
     name?: string;
   } = {},
 ) {
+  const cwd = options.cwd ?? ROOT;
   return startNode({
     name: 'shutter',
     ...options,
+    // the checkout's own flags, as its `npm start` gives them; options.nodeArgs come later and win
+    nodeArgs: [...nodeFlagsOf(cwd), ...(options.nodeArgs ?? [])],
     script: 'src/main.ts',
     env: { ...SHUTTER_BENCH_ENV, DATABASE_URL: databaseUrl, ...extraEnv },
     readyPath: '/readyz',

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, parseConfig } from '../../src/config';
-import { startServerProcess } from '../support/process';
+import { freePort, NODE_FLAGS, ROOT, startServerProcess } from '../support/process';
 
 describe('configuration', () => {
   it('has working defaults', () => {
@@ -75,6 +75,44 @@ describe('configuration', () => {
     }
   }, 60_000);
 
+  it("runs the server under `npm start` with package.json's Node flags", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shutter-npm-start-'));
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      SEED_DEMO_DATA: 'false',
+      PORT: String(port),
+    };
+    delete env.DATABASE_URL;
+    // its own process group, so that the whole of it (npm, the shell, tsx, node) can be stopped
+    const npm = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: 'ignore' });
+    const exited = new Promise((resolve) => npm.once('exit', resolve));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (
+        !(await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      ) {
+        if (Date.now() > deadline) throw new Error('npm start did not answer on /healthz');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // The server is the process of the group that runs src/main.ts and starts none that does
+      // (tsx's command line passes its arguments on to a node of its own).
+      const group = processesInGroup(npm.pid!).filter((p) => p.args.includes('src/main.ts'));
+      const servers = group.filter((p) => !group.some((child) => child.ppid === p.pid));
+      expect(servers).toHaveLength(1);
+      expect(NODE_FLAGS.length).toBeGreaterThan(0);
+      expect(servers[0]!.args).toEqual(expect.arrayContaining(NODE_FLAGS));
+    } finally {
+      process.kill(-npm.pid!, 'SIGTERM');
+      await exited;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
   it('compresses unless COMPRESSION=off', () => {
     expect(parseConfig({}).COMPRESSION).toBe('on');
     expect(parseConfig({ COMPRESSION: 'off' }).COMPRESSION).toBe('off');
@@ -94,3 +132,22 @@ describe('configuration', () => {
     expect(result.stderr).toContain('SESSION_TTL_DAYS');
   });
 });
+
+/** The processes of a process group, from /proc: pid, parent and command line. */
+function processesInGroup(pgid: number): { pid: number; ppid: number; args: string[] }[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => {
+      try {
+        // after the command, which is in parentheses and may hold spaces: state, ppid, pgrp, ...
+        const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+        const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(pgrp) !== pgid) return [];
+        const args = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean);
+        return [{ pid: Number(name), ppid: Number(ppid), args }];
+      } catch {
+        return []; // it exited meanwhile
+      }
+    });
+}

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -23,13 +24,29 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `src/main.ts` as `npm start` does (with `nodeArgs`), and waits until /healthz answers. */
+/**
+ * package.json's config.nodeFlags in the checkout at `dir`: the Node flags its `npm start` runs
+ * the server with (none in a checkout from before there were any).
+ */
+export function nodeFlagsOf(dir: string): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+    config?: { nodeFlags?: string };
+  };
+  return pkg.config?.nodeFlags?.split(' ').filter(Boolean) ?? [];
+}
+
+export const NODE_FLAGS = nodeFlagsOf(ROOT);
+
+/**
+ * Runs `src/main.ts` as `npm start` does (its Node flags, then `nodeArgs`), and waits until
+ * /healthz answers.
+ */
 export async function startServerProcess(
   env: Record<string, string | undefined>,
   nodeArgs: string[] = [],
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', PORT: String(port), ...env },
   });
