@@ -5,23 +5,25 @@ import {
   type Transaction,
 } from '@prisma/driver-adapter-utils';
 
+const closedError = () => new DriverAdapterError({ kind: 'ConnectionClosed' });
+
 /**
- * Lets the database close while a request is still writing. Prisma's `$disconnect` forgets the
- * interactive transactions that are open without ending them, so their connection never goes
- * back to the pool and node-postgres's `pool.end()` (or PGlite's `close()`) waits for it
- * forever. So closing first refuses new work with ConnectionClosed (answered
- * SERVICE_UNAVAILABLE, nothing written) and waits for the open transactions to commit or roll
- * back; Prisma's transaction timeout bounds that wait.
+ * Lets the database close while a request is still writing. Prisma's `$disconnect` does not
+ * wait for the interactive transactions under way: one that is starting as it runs is lost to
+ * Prisma ("Transaction not found") while its pooled connection stays checked out, and
+ * node-postgres's `pool.end()` (or PGlite's `close()`) then waits for it forever. So closing
+ * first refuses new work with ConnectionClosed (answered SERVICE_UNAVAILABLE, nothing written)
+ * and waits for the open transactions to commit or roll back; Prisma's transaction timeout
+ * bounds that wait.
  *
  * Written by hand: Prisma has no hook between a client and its driver adapter but the adapter
  * itself, as instrument.ts also uses.
  */
-const closedError = () => new DriverAdapterError({ kind: 'ConnectionClosed' });
-
 export class TransactionDrain {
   private open = 0;
   private closing = false;
   private drained: (() => void) | undefined;
+  private idle: Promise<void> | undefined;
 
   wrap(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
     return {
@@ -35,10 +37,10 @@ export class TransactionDrain {
   }
 
   /** Refuses new statements and transactions, then resolves once no transaction is open. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closing = true;
-    if (this.open === 0) return;
-    await new Promise<void>((resolve) => (this.drained = resolve));
+    this.idle ??= this.open === 0 ? Promise.resolve() : new Promise((resolve) => (this.drained = resolve));
+    return this.idle;
   }
 
   private refuseIfClosing(): void {

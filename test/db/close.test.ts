@@ -10,7 +10,9 @@ import { createTestDatabase, usingPostgres, type TestDatabase } from '../support
  * Closing the database while a request is inside a transaction (a shutdown whose grace period
  * ran out): the open transaction ends as it would have, new work is refused as "unavailable",
  * and the close finishes. Prisma alone forgets the open transaction on disconnect and the
- * pool's (or PGlite's) close then waits for its connection forever.
+ * pool's (or PGlite's) close then waits for its connection forever. The last two cases hold the
+ * waiting to its bound: a transaction that ends by failing or by Prisma's timeout lets the close
+ * finish.
  */
 interface Subject {
   /** the database that is closed under the transaction */
@@ -68,6 +70,30 @@ function signal(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+type Tx = Parameters<Parameters<Database['prisma']['$transaction']>[0]>[0];
+
+/**
+ * A transaction that writes the user `first`, then waits for `release()` before it goes on with
+ * `rest`: open, with a row written and not committed, when this resolves.
+ */
+async function openTransaction(
+  db: Database,
+  first: string,
+  rest: (tx: Tx) => Promise<unknown>,
+  options?: { timeout: number },
+): Promise<{ transaction: Promise<unknown>; release: () => void }> {
+  const inside = signal();
+  const release = signal();
+  const transaction = db.prisma.$transaction(async (tx) => {
+    await tx.user.create({ data: user(first) });
+    inside.resolve();
+    await release.promise;
+    await rest(tx);
+  }, options);
+  await inside.promise;
+  return { transaction, release: release.resolve };
+}
+
 /** The error a promise rejects with (fails the test if it resolves). */
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -93,15 +119,9 @@ describe.each(subjects)('closing %s with a transaction open', (_label, makeSubje
 
   it('lets the transaction commit, refuses new work meanwhile, then closes', async () => {
     const { db } = subject;
-    const inside = signal();
-    const release = signal();
-    const transaction = db.prisma.$transaction(async (tx) => {
-      await tx.user.create({ data: user('close_a1') });
-      inside.resolve();
-      await release.promise;
-      await tx.user.create({ data: user('close_a2') });
-    });
-    await inside.promise;
+    const { transaction, release } = await openTransaction(db, 'close_a1', (tx) =>
+      tx.user.create({ data: user('close_a2') }),
+    );
 
     let closed = false;
     const closing = db.close().then(() => (closed = true));
@@ -114,7 +134,7 @@ describe.each(subjects)('closing %s with a transaction open', (_label, makeSubje
     expect(isDatabaseUnavailable(another)).toBe(true);
     expect(closed).toBe(false);
 
-    release.resolve();
+    release();
     await transaction;
     await closing;
     expect(await subject.usersNamed('close_a')).toBe(2);
@@ -123,17 +143,11 @@ describe.each(subjects)('closing %s with a transaction open', (_label, makeSubje
 
   it('closes once a transaction that fails has rolled back, with none of it written', async () => {
     const { db } = subject;
-    const inside = signal();
-    const release = signal();
-    const transaction = db.prisma.$transaction(async (tx) => {
-      await tx.user.create({ data: user('close_c') });
-      inside.resolve();
-      await release.promise;
+    const { transaction, release } = await openTransaction(db, 'close_c', async () => {
       throw new Error('the request failed');
     });
-    await inside.promise;
     const closing = db.close();
-    release.resolve();
+    release();
     await expect(transaction).rejects.toThrow('the request failed');
     await closing;
     expect(await subject.usersNamed('close_c')).toBe(0);
@@ -141,18 +155,9 @@ describe.each(subjects)('closing %s with a transaction open', (_label, makeSubje
 
   it('closes once Prisma has rolled back a transaction that outlived its timeout', async () => {
     const { db } = subject;
-    const inside = signal();
-    const never = new Promise<void>(() => {});
-    const transaction = db.prisma.$transaction(
-      async (tx) => {
-        await tx.user.create({ data: user('close_d') });
-        inside.resolve();
-        await never;
-      },
-      { timeout: 500 },
-    );
-    transaction.catch(() => {}); // it never settles: its callback waits forever
-    await inside.promise;
+    // never released: its callback waits until Prisma's timeout has rolled it back
+    const { transaction } = await openTransaction(db, 'close_d', async () => {}, { timeout: 500 });
+    transaction.catch(() => {});
     await db.close();
     expect(await subject.usersNamed('close_d')).toBe(0);
   });

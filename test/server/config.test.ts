@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, parseConfig } from '../../src/config';
-import { freePort, NODE_FLAGS, ROOT, startServerProcess } from '../support/process';
+import { freePort, NODE_FLAGS, ROOT, startServerProcess, untilHealthy } from '../support/process';
 
 describe('configuration', () => {
   it('has working defaults', () => {
@@ -89,16 +89,7 @@ describe('configuration', () => {
     const npm = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: 'ignore' });
     const exited = new Promise((resolve) => npm.once('exit', resolve));
     try {
-      const deadline = Date.now() + 60_000;
-      while (
-        !(await fetch(`http://127.0.0.1:${port}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        ))
-      ) {
-        if (Date.now() > deadline) throw new Error('npm start did not answer on /healthz');
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await untilHealthy(`http://127.0.0.1:${port}`, npm);
       // The server is the process of the group that runs src/main.ts and starts none that does
       // (tsx's command line passes its arguments on to a node of its own).
       const group = processesInGroup(npm.pid!).filter((p) => p.args.includes('src/main.ts'));

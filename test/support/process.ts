@@ -55,16 +55,26 @@ export async function startServerProcess(
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 110_000;
+  await untilHealthy(url, child, () => output);
+  return { child, port, url, output: () => output, exited };
+}
+
+/** Waits until the server at `url` answers /healthz; fails with `output()` if `child` exits first. */
+export async function untilHealthy(
+  url: string,
+  child: { exitCode: number | null },
+  output: () => string = () => '',
+  withinMs = 110_000,
+): Promise<void> {
+  const deadline = Date.now() + withinMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output()}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
+      if ((await fetch(`${url}/healthz`)).ok) return;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`server did not start:\n${output()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { child, port, url, output: () => output, exited };
 }
