@@ -1,10 +1,13 @@
 /** The measured servers, each in its own process so its CPU and memory can be read alone. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
-import { freePort, nodeFlagsOf, ROOT } from '../../test/support/process';
+import ts from 'typescript';
+import { allocatorEnvOf, freePort, nodeFlagsOf, ROOT } from '../../test/support/process';
 
-export { freePort, ROOT };
+export { allocatorEnvOf, freePort, ROOT };
 
 export interface ServerProcess {
   readonly name: string;
@@ -22,8 +25,6 @@ export interface ServerProcess {
  */
 export const SHUTTER_BENCH_ENV: Record<string, string> = {
   NODE_ENV: 'production',
-  // as `npm start` and the README's production command run it
-  MALLOC_ARENA_MAX: '2',
   LOG_LEVEL: 'warn',
   RATE_LIMIT_LOGIN_ACCOUNT: 'off',
   RATE_LIMIT_LOGIN_ADDRESS: 'off',
@@ -52,9 +53,27 @@ function answers(url: string): Promise<boolean> {
   });
 }
 
+/**
+ * bench/probe.ts as JavaScript, for a server run from its build: preloading the .ts through tsx
+ * would load the TypeScript loader (and its memory) into the process being measured.
+ */
+let probeJs: string | undefined;
+function transpiledProbe(): string {
+  if (probeJs) return probeJs;
+  const source = fs.readFileSync(path.join(ROOT, 'bench/probe.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'shutter-probe-')), 'probe.mjs');
+  fs.writeFileSync(file, outputText);
+  return (probeJs = file);
+}
+
 interface NodeProcessSpec {
   name: string;
   script: string;
+  /** run through tsx (a .ts script) rather than as built JavaScript */
+  typescript?: boolean;
   env: Record<string, string>;
   nodeArgs?: string[];
   readyPath: string;
@@ -74,6 +93,7 @@ interface NodeProcessSpec {
 async function startNode({
   name,
   script,
+  typescript = true,
   env,
   nodeArgs = [],
   readyPath,
@@ -86,8 +106,11 @@ async function startNode({
   const port = await freePort();
   const probePort = probe ? await freePort() : 0;
   // the probe of this checkout, so that another checkout (bench/ab.ts) needs none of its own
-  const preload = probe ? ['--import', path.join(ROOT, 'bench/probe.ts')] : [];
-  const node = [process.execPath, ...nodeArgs, '--import', 'tsx', ...preload, script];
+  const preload = probe
+    ? ['--import', typescript ? path.join(ROOT, 'bench/probe.ts') : transpiledProbe()]
+    : [];
+  const loader = typescript ? ['--import', 'tsx'] : [];
+  const node = [process.execPath, ...nodeArgs, ...loader, ...preload, script];
   const [command, ...args] = [...launcher, ...node];
   const child: ChildProcess = spawn(command!, args, {
     cwd,
@@ -134,9 +157,28 @@ async function startNode({
   };
 }
 
+const built = new Set<string>();
+
 /**
- * `node --import tsx src/main.ts`, as `npm start` runs it, in production mode; from this
- * checkout, or from `options.cwd` (another checkout with its node_modules and src/generated).
+ * The server's entry as the checkout at `cwd` runs it with `npm start`: its build (built here
+ * once per run, as `npm start` would before starting), or src/main.ts under tsx in a checkout
+ * from before there was one.
+ */
+function serverEntry(cwd: string): { script: string; typescript: boolean } {
+  const pkg = JSON.parse(fs.readFileSync(path.join(cwd, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  if (!pkg.scripts.start?.includes('dist/main.js')) return { script: 'src/main.ts', typescript: true };
+  if (!built.has(cwd)) {
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+    built.add(cwd);
+  }
+  return { script: 'dist/main.js', typescript: false };
+}
+
+/**
+ * The server as `npm start` runs it, in production mode; from this checkout, or from
+ * `options.cwd` (another checkout with its node_modules and src/generated).
  */
 export function startShutter(
   databaseUrl: string,
@@ -151,8 +193,9 @@ export function startShutter(
     ...options,
     // the checkout's own flags, as its `npm start` gives them; options.nodeArgs come later and win
     nodeArgs: [...nodeFlagsOf(cwd), ...(options.nodeArgs ?? [])],
-    script: 'src/main.ts',
-    env: { ...SHUTTER_BENCH_ENV, DATABASE_URL: databaseUrl, ...extraEnv },
+    ...serverEntry(cwd),
+    // the allocator's settings of the checkout's `npm start`
+    env: { ...SHUTTER_BENCH_ENV, ...allocatorEnvOf(cwd), DATABASE_URL: databaseUrl, ...extraEnv },
     readyPath: '/readyz',
     graphqlPath: '/graphql',
   });

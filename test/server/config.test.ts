@@ -3,7 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, parseConfig } from '../../src/config';
-import { freePort, NODE_FLAGS, ROOT, startServerProcess, untilHealthy } from '../support/process';
+import {
+  ALLOCATOR_ENV,
+  freePort,
+  NODE_FLAGS,
+  ROOT,
+  startServerProcess,
+  untilHealthy,
+} from '../support/process';
 
 describe('configuration', () => {
   it('has working defaults', () => {
@@ -75,7 +82,7 @@ describe('configuration', () => {
     }
   }, 60_000);
 
-  it("runs the server under `npm start` with package.json's Node flags", async () => {
+  it("runs the built server under `npm start`, with package.json's Node flags and allocator settings, and no TypeScript loader", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shutter-npm-start-'));
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
@@ -85,18 +92,28 @@ describe('configuration', () => {
       PORT: String(port),
     };
     delete env.DATABASE_URL;
-    // its own process group, so that the whole of it (npm, the shell, tsx, node) can be stopped
+    delete env.GLIBC_TUNABLES; // npm start's own unless the environment has some
+    // its own process group, so that the whole of it (npm, the shell, the build, node) can be stopped
     const npm = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: 'ignore' });
     const exited = new Promise((resolve) => npm.once('exit', resolve));
     try {
       await untilHealthy(`http://127.0.0.1:${port}`, npm);
-      // The server is the process of the group that runs src/main.ts and starts none that does
-      // (tsx's command line passes its arguments on to a node of its own).
-      const group = processesInGroup(npm.pid!).filter((p) => p.args.includes('src/main.ts'));
-      const servers = group.filter((p) => !group.some((child) => child.ppid === p.pid));
+      // The server is the node process of the group that runs the build (the shell running
+      // npm's script names it too, in one argument).
+      const servers = processesInGroup(npm.pid!).filter(
+        (p) => path.basename(p.args[0]!) === 'node' && p.args.includes('dist/main.js'),
+      );
       expect(servers).toHaveLength(1);
       expect(NODE_FLAGS.length).toBeGreaterThan(0);
-      expect(servers[0]!.args).toEqual(expect.arrayContaining(NODE_FLAGS));
+      expect(servers[0]!.args).toEqual(['node', ...NODE_FLAGS, 'dist/main.js']);
+      // glibc parses GLIBC_TUNABLES in place, cutting it at the first ':' in the memory
+      // /proc shows: that part must be npm start's first setting.
+      const tunables = fs
+        .readFileSync(`/proc/${servers[0]!.pid}/environ`, 'utf8')
+        .split('\0')
+        .find((entry) => entry.startsWith('GLIBC_TUNABLES='));
+      expect(tunables).toBe('GLIBC_TUNABLES=glibc.malloc.arena_max=2');
+      expect(ALLOCATOR_ENV.GLIBC_TUNABLES).toMatch(/^glibc\.malloc\.arena_max=2:/);
     } finally {
       process.kill(-npm.pid!, 'SIGTERM');
       await exited;

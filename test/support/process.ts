@@ -29,17 +29,31 @@ export interface ServerProcess {
  * the server with (none in a checkout from before there were any).
  */
 export function nodeFlagsOf(dir: string): string[] {
+  return configOf(dir).nodeFlags?.split(' ').filter(Boolean) ?? [];
+}
+
+/**
+ * The C allocator's settings the checkout at `dir` starts the server with: package.json's
+ * config.glibcTunables, or MALLOC_ARENA_MAX=2 in a checkout from before there were any.
+ */
+export function allocatorEnvOf(dir: string): Record<string, string> {
+  const tunables = configOf(dir).glibcTunables;
+  return tunables ? { GLIBC_TUNABLES: tunables } : { MALLOC_ARENA_MAX: '2' };
+}
+
+function configOf(dir: string): { nodeFlags?: string; glibcTunables?: string } {
   const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
-    config?: { nodeFlags?: string };
+    config?: { nodeFlags?: string; glibcTunables?: string };
   };
-  return pkg.config?.nodeFlags?.split(' ').filter(Boolean) ?? [];
+  return pkg.config ?? {};
 }
 
 export const NODE_FLAGS = nodeFlagsOf(ROOT);
+export const ALLOCATOR_ENV = allocatorEnvOf(ROOT);
 
 /**
- * Runs `src/main.ts` as `npm start` does (its Node flags, then `nodeArgs`), and waits until
- * /healthz answers.
+ * Runs `src/main.ts` with what `npm start` gives the build (its Node flags, then `nodeArgs`;
+ * its allocator settings), and waits until /healthz answers.
  */
 export async function startServerProcess(
   env: Record<string, string | undefined>,
@@ -48,7 +62,7 @@ export async function startServerProcess(
   const port = await freePort();
   const child = spawn(process.execPath, [...NODE_FLAGS, ...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', PORT: String(port), ...env },
+    env: { ...process.env, ...ALLOCATOR_ENV, LOG_LEVEL: 'info', PORT: String(port), ...env },
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
