@@ -8,7 +8,9 @@
  *                                spaces, and the kernel's split of the resident set
  *   GET /profile/start           starts the V8 CPU profiler (in this process, no restart)
  *   GET /profile/stop?file=PATH  stops it and writes the .cpuprofile to PATH
- *   GET /allocations/start       starts V8's sampling heap profiler (where memory is allocated)
+ *   GET /allocations/start       starts V8's sampling heap profiler (where memory is allocated);
+ *                                with ?minor=0 it keeps only what survives a young-generation
+ *                                collection (what gets promoted, and costs the old generation)
  *   GET /allocations/stop?file=PATH  stops it and writes the .heapprofile to PATH
  */
 import fs from 'node:fs';
@@ -81,7 +83,7 @@ if (port > 0) {
         const sampling = {
           samplingInterval: 16_384,
           includeObjectsCollectedByMajorGC: true,
-          includeObjectsCollectedByMinorGC: true,
+          includeObjectsCollectedByMinorGC: url.searchParams.get('minor') !== '0',
         };
         await session.post('HeapProfiler.startSampling', sampling);
         return { sampling: true };
