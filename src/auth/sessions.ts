@@ -35,10 +35,16 @@ interface CheckedSession {
   expiresAt: number;
 }
 
+/** A kept check is read again in the background once this share of its lifetime is left. */
+const REFRESH_AHEAD = 0.2;
+
 /**
  * The one token check of HTTP and WebSocket alike, with the sessions it found kept for
  * `ttlMs` so that most requests spend no statement on their token (it was one of the feed's
- * two statements).
+ * two statements). A kept check in the last fifth of its lifetime is read again in the
+ * background while the request goes on with it: a client that keeps sending requests never
+ * waits for its token's statement, which under load queued twice for a pooled connection and
+ * made the slowest percent of feed requests (bench: p99 about 2x p50).
  *
  * A revocation still takes effect at once: `revoked` forgets the user's sessions here before
  * the revoking mutation answers, and tells every other instance through the pub/sub, which
@@ -69,21 +75,40 @@ export function createSessionCheck(
     if (parsed.success) forget(BigInt(parsed.data.userId));
   });
 
+  /** The session from the database, kept unless a revocation happened while reading it. */
+  async function read(tokenHash: Uint8Array<ArrayBuffer>, key: string): Promise<CheckedSession | null> {
+    const before = revocations;
+    const row = await prisma.session.findUnique({
+      where: { tokenHash },
+      select: { id: true, userId: true, expiresAt: true },
+    });
+    if (!row) {
+      cache?.delete(key);
+      return null;
+    }
+    const session = { userId: row.userId, sessionId: row.id, expiresAt: row.expiresAt.getTime() };
+    if (cache && before === revocations) cache.set(key, session);
+    return session;
+  }
+
+  const refreshing = new Set<string>();
+  function refreshAhead(tokenHash: Uint8Array<ArrayBuffer>, key: string): void {
+    if (!cache || refreshing.has(key)) return;
+    if (cache.getRemainingTTL(key) > options.ttlMs * REFRESH_AHEAD) return;
+    refreshing.add(key);
+    // A failed read leaves the kept check to its lifetime; the next read after it reports.
+    void read(tokenHash, key)
+      .catch(() => undefined)
+      .finally(() => refreshing.delete(key));
+  }
+
   async function check(token: string): Promise<CheckedSession | null> {
     const tokenHash = hashToken(token);
     const key = cache ? Buffer.from(tokenHash).toString('base64') : '';
     let session = cache?.get(key);
-    if (!session) {
-      const before = revocations;
-      const row = await prisma.session.findUnique({
-        where: { tokenHash },
-        select: { id: true, userId: true, expiresAt: true },
-      });
-      if (!row) return null;
-      session = { userId: row.userId, sessionId: row.id, expiresAt: row.expiresAt.getTime() };
-      if (cache && before === revocations) cache.set(key, session);
-    }
-    return session.expiresAt > Date.now() ? session : null;
+    if (session) refreshAhead(tokenHash, key);
+    else session = (await read(tokenHash, key)) ?? undefined;
+    return session && session.expiresAt > Date.now() ? session : null;
   }
 
   return {

@@ -76,6 +76,50 @@ it('does not keep a check that read the session while it was being revoked', asy
   expect(await sessions.viewerOf(bearer(token))).toBe('refused');
 });
 
+it('reads a kept check again in the background near the end of its lifetime, the request not waiting', async () => {
+  let reads = 0;
+  let held: Promise<void> | null = null;
+  let release!: () => void;
+  // The real client, counting session reads; a read can be held before it answers.
+  const counting = new Proxy(db.prisma, {
+    get(target, property, receiver) {
+      if (property !== 'session') return Reflect.get(target, property, receiver);
+      return {
+        findUnique: async (args: Parameters<PrismaClient['session']['findUnique']>[0]) => {
+          reads++;
+          const row = await target.session.findUnique(args);
+          await held;
+          return row;
+        },
+      };
+    },
+  }) as PrismaClient;
+  const ttlMs = 3_000;
+  const sessions = createSessionCheck(counting, pubsub(), { ttlMs });
+  const token = await openSession(db.prisma, userId, 1);
+  expect(await sessions.viewerOf(bearer(token))).toMatchObject({ id: userId });
+  expect(await sessions.viewerOf(bearer(token))).toMatchObject({ id: userId });
+  expect(reads).toBe(1); // fresh: kept, not read again
+
+  await new Promise((resolve) => setTimeout(resolve, ttlMs * 0.85));
+  await db.prisma.session.deleteMany({}); // behind the cache's back
+  held = new Promise<void>((resolve) => (release = resolve));
+  const answered = await Promise.race([
+    sessions.viewerOf(bearer(token)),
+    new Promise((resolve) => setTimeout(() => resolve('waited for the read'), 1_000)),
+  ]);
+  // answered from the kept check while its background read is held
+  expect(answered).toMatchObject({ id: userId });
+  expect(reads).toBe(2);
+  expect(await sessions.viewerOf(bearer(token))).toMatchObject({ id: userId }); // one read at a time
+  expect(reads).toBe(2);
+  release();
+  // the background read found no row: the check is forgotten before its lifetime is over
+  for (let i = 0; i < 50 && (await sessions.viewerOf(bearer(token))) !== 'refused'; i++)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(await sessions.viewerOf(bearer(token))).toBe('refused');
+});
+
 it('forgets the sessions of the revoked user only', async () => {
   const bob = await db.prisma.user.create({
     data: { username: 'bob', email: 'bob@example.com', passwordHash: 'x', displayName: 'Bob' },
