@@ -8,7 +8,7 @@ import { seeded, type RunContext, type Servers } from './context';
 import { log, logPass } from './log';
 import type { StatementCounter } from './metrics';
 import { inTurn, measurePass } from './passes';
-import { allocatorEnvOf, ROOT, SHUTTER_BENCH_ENV, type ServerProcess } from './processes';
+import { ROOT, shutterBenchEnv, type ServerProcess } from './processes';
 import { median, medianOf, round, type NumericKey } from './stats';
 import type { LogInCpu, LogInResult, Pass } from './types';
 import { WORKLOADS, type WorkloadContext } from './workloads';
@@ -133,7 +133,7 @@ async function bareArgon2(
       ['--import', 'tsx', 'bench/argon2-bare.ts', String(seconds), String(concurrency)],
       {
         cwd: ROOT,
-        env: { ...process.env, ...SHUTTER_BENCH_ENV, ...allocatorEnvOf(ROOT) },
+        env: { ...process.env, ...shutterBenchEnv() },
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );

@@ -5,9 +5,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
-import { allocatorEnvOf, freePort, nodeFlagsOf, ROOT } from '../../test/support/process';
+import { allocatorEnvOf, freePort, nodeFlagsOf, packageOf, ROOT } from '../../test/support/process';
 
-export { allocatorEnvOf, freePort, ROOT };
+export { freePort, ROOT };
 
 export interface ServerProcess {
   readonly name: string;
@@ -23,7 +23,7 @@ export interface ServerProcess {
  * Abuse limits would turn a benchmark into a test of the limiter; they are switched off
  * (unknown variables are ignored by older configs).
  */
-export const SHUTTER_BENCH_ENV: Record<string, string> = {
+const BENCH_SETTINGS: Record<string, string> = {
   NODE_ENV: 'production',
   LOG_LEVEL: 'warn',
   RATE_LIMIT_LOGIN_ACCOUNT: 'off',
@@ -37,6 +37,12 @@ export const SHUTTER_BENCH_ENV: Record<string, string> = {
   RATE_LIMIT_MUTE: 'off',
   RATE_LIMIT_REPORT: 'off',
 };
+
+/** Shutter's environment in a benchmark: the settings above, and the checkout's allocator settings. */
+export const shutterBenchEnv = (cwd = ROOT): Record<string, string> => ({
+  ...BENCH_SETTINGS,
+  ...allocatorEnvOf(cwd),
+});
 
 /**
  * GET without keep-alive: an idle socket left open by the harness would delay the server's
@@ -165,10 +171,8 @@ const built = new Set<string>();
  * from before there was one.
  */
 function serverEntry(cwd: string): { script: string; typescript: boolean } {
-  const pkg = JSON.parse(fs.readFileSync(path.join(cwd, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  if (!pkg.scripts.start?.includes('dist/main.js')) return { script: 'src/main.ts', typescript: true };
+  if (!packageOf(cwd).scripts?.start?.includes('dist/main.js'))
+    return { script: 'src/main.ts', typescript: true };
   if (!built.has(cwd)) {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
     built.add(cwd);
@@ -194,8 +198,7 @@ export function startShutter(
     // the checkout's own flags, as its `npm start` gives them; options.nodeArgs come later and win
     nodeArgs: [...nodeFlagsOf(cwd), ...(options.nodeArgs ?? [])],
     ...serverEntry(cwd),
-    // the allocator's settings of the checkout's `npm start`
-    env: { ...SHUTTER_BENCH_ENV, ...allocatorEnvOf(cwd), DATABASE_URL: databaseUrl, ...extraEnv },
+    env: { ...shutterBenchEnv(cwd), DATABASE_URL: databaseUrl, ...extraEnv },
     readyPath: '/readyz',
     graphqlPath: '/graphql',
   });

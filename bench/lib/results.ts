@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { RunContext } from './context';
 import { loadAverage } from './metrics';
 import { SERVER_SETTINGS } from './postgres';
-import { allocatorEnvOf, ROOT, SHUTTER_BENCH_ENV } from './processes';
+import { ROOT, shutterBenchEnv } from './processes';
 import { checkTargets } from './report';
 import { round } from './stats';
 import type { DatasetResult, Machine, Report } from './types';
@@ -52,7 +52,7 @@ export function writeResults(
     loadAverageAtEnd: loadAverage(),
     options: run.options,
     postgresSettings: SERVER_SETTINGS,
-    serverEnv: { ...SHUTTER_BENCH_ENV, ...allocatorEnvOf(ROOT) },
+    serverEnv: shutterBenchEnv(),
     targets: checkTargets(datasets),
     datasets,
   };

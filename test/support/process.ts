@@ -29,7 +29,7 @@ export interface ServerProcess {
  * the server with (none in a checkout from before there were any).
  */
 export function nodeFlagsOf(dir: string): string[] {
-  return configOf(dir).nodeFlags?.split(' ').filter(Boolean) ?? [];
+  return packageOf(dir).config?.nodeFlags?.split(' ').filter(Boolean) ?? [];
 }
 
 /**
@@ -37,15 +37,16 @@ export function nodeFlagsOf(dir: string): string[] {
  * config.glibcTunables, or MALLOC_ARENA_MAX=2 in a checkout from before there were any.
  */
 export function allocatorEnvOf(dir: string): Record<string, string> {
-  const tunables = configOf(dir).glibcTunables;
+  const tunables = packageOf(dir).config?.glibcTunables;
   return tunables ? { GLIBC_TUNABLES: tunables } : { MALLOC_ARENA_MAX: '2' };
 }
 
-function configOf(dir: string): { nodeFlags?: string; glibcTunables?: string } {
-  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
-    config?: { nodeFlags?: string; glibcTunables?: string };
-  };
-  return pkg.config ?? {};
+/** The package.json of the checkout at `dir`: how its `npm start` runs the server. */
+export function packageOf(dir: string): {
+  scripts?: Record<string, string>;
+  config?: { nodeFlags?: string; glibcTunables?: string };
+} {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
 }
 
 export const NODE_FLAGS = nodeFlagsOf(ROOT);
