@@ -15,9 +15,6 @@ import { POST_CREATED_TRIGGER } from './events';
 export function newPostsForViewer(ctx: AppContext): Promise<AsyncIterable<EventEnvelope<Post>>> {
   const viewer = requireViewer(ctx);
   return filtered<Post>(ctx, POST_CREATED_TRIGGER, async ({ scope, payload: post }) =>
-    post.authorId === viewer.id
-      ? true
-      : (await scope.followedAt(viewer.id, post.authorId, post.createdAt)) &&
-        scope.canSee(ctx.viewer, 'feedPost', post.id),
+    post.authorId === viewer.id ? true : scope.followedFeedPost(viewer.id, post.id),
   );
 }

@@ -149,13 +149,13 @@ export class EventScope {
   }
 
   /**
-   * Whether `followerId` already followed `followeeId` at `time`. Judged by the follow's own
-   * timestamp, not by whether it exists when the event arrives: with Redis in between, a follow
-   * made just after a post may already be there when the post's event is delivered.
+   * Whether `viewerId` already followed the author of `postId` when it was posted, and the read
+   * policy lets them see it in a feed stream. The follow is judged by its own timestamp, not by
+   * whether it exists when the event arrives: with Redis in between, a follow made just after a
+   * post may already be there when the post's event is delivered.
    */
-  async followedAt(followerId: bigint, followeeId: bigint, time: Date): Promise<boolean> {
-    const since = await this.cross.followedAt.load([followerId, followeeId]);
-    return since !== null && since.getTime() < time.getTime();
+  async followedFeedPost(viewerId: bigint, postId: bigint): Promise<boolean> {
+    return (await this.cross.followedFeedPost.load([viewerId, postId])) !== null;
   }
 }
 
