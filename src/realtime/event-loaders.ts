@@ -58,18 +58,20 @@ export function createCrossViewerLoaders(prisma: PrismaClient, policy: ReadPolic
       comment: sees('comments', policy.comment(viewer, 't')),
     },
     /**
-     * key: (viewer, post); true when the viewer followed the post's author before it was posted
-     * and the policy lets them see it in a feed stream. One statement, where a follow check and
-     * then a policy check would be two in a row for every event.
+     * key: (viewer, post); when the viewer followed the post's author before it was posted and
+     * the policy lets them see it in a feed stream: the author and when the follow began, or
+     * null. One statement, where a follow check and then a policy check would be two in a row
+     * for every event.
      */
-    followedFeedPost: pairLoader<true>(
-      (viewers, posts) => prisma.$queryRaw`
-        SELECT pair.a AS a, pair.b AS b, true AS value
+    followedFeedPost: pairLoader<{ authorId: bigint; followedAt: Date }>(async (viewers, posts) => {
+      const rows = await prisma.$queryRaw<{ a: bigint; b: bigint; authorId: bigint; followedAt: Date }[]>`
+        SELECT pair.a AS a, pair.b AS b, t.author_id AS "authorId", f.created_at AS "followedAt"
         FROM unnest(${bigintArray(viewers)}, ${bigintArray(posts)}) AS pair(a, b)
         JOIN posts t ON t.id = pair.b
         JOIN follows f ON f.follower_id = pair.a AND f.followee_id = t.author_id AND f.created_at < t.created_at
-        WHERE ${policy.feedPost(viewer, 't')}`,
-    ),
+        WHERE ${policy.feedPost(viewer, 't')}`;
+      return rows.map(({ a, b, ...value }) => ({ a, b, value }));
+    }),
     /** key: (follower, followee); when the follow began, or null */
     followedAt: pairLoader<Date>(
       (followers, followees) => prisma.$queryRaw`

@@ -155,7 +155,12 @@ export class EventScope {
    * post may already be there when the post's event is delivered.
    */
   async followedFeedPost(viewerId: bigint, postId: bigint): Promise<boolean> {
-    return (await this.cross.followedFeedPost.load([viewerId, postId])) !== null;
+    const found = await this.cross.followedFeedPost.load([viewerId, postId]);
+    if (!found) return false;
+    // The row says the viewer follows the author: a document asking (viewerIsFollowing) is
+    // answered from it, and the event's follow statement reads only the other pairs.
+    this.cross.followedAt.prime([viewerId, found.authorId], found.followedAt);
+    return true;
   }
 }
 
