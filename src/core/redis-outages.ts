@@ -1,4 +1,13 @@
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+
+/**
+ * The wire protocol of Shutter's Redis connections: RESP2, which ioredis 6 no longer defaults
+ * to (RESP3). graphql-redis-subscriptions and rate-limiter-flexible were written and tested
+ * against RESP2 replies and messages. (ioredis 6 is needed for its handling of a failed
+ * re-subscription after a reconnect, which ioredis 5 left as an unhandled rejection: one that
+ * would end the process.)
+ */
+export const REDIS_PROTOCOL = { protocol: 2 } as const satisfies RedisOptions;
 import type { Logger } from 'pino';
 
 /**

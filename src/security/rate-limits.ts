@@ -9,7 +9,7 @@ import {
 import type { Config, RateLimit } from '../config';
 import type { LimitedActions, RateLimits } from '../core/services';
 import { rateLimited } from '../core/errors';
-import { reportRedisOutages } from '../core/redis-outages';
+import { REDIS_PROTOCOL, reportRedisOutages } from '../core/redis-outages';
 
 type Limiter = RateLimiterAbstract | null;
 
@@ -86,6 +86,7 @@ async function spend(limiter: Limiter, key: string): Promise<void> {
  */
 async function connectRedis(url: string, log: Logger): Promise<Redis> {
   const redis = new Redis(url, {
+    ...REDIS_PROTOCOL,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: 1_000,

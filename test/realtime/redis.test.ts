@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { Redis } from 'ioredis';
 import pino from 'pino';
 import { createPubSub } from '../../src/realtime/pubsub';
 import { codesOf, startTestApp, type TestApp } from '../support/app';
@@ -221,4 +222,34 @@ withRedis('a Redis outage', () => {
       30_000,
     );
   }, 60_000);
+});
+
+withRedis('a re-subscription that Redis refuses', () => {
+  // ioredis 5 sent it without handling the refusal: an unhandled rejection, which ends a Node
+  // process (and fails this test file).
+  it('is reported as an error, never left as a rejection that would end the process', async () => {
+    const port = await freePort();
+    const redis = await startRedis(port);
+    const logged: { err?: { message: string } }[] = [];
+    const log = pino({ level: 'error' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+    const pubsub = createPubSub({ REDIS_URL: `redis://127.0.0.1:${port}` }, log);
+    const admin = new Redis(port, '127.0.0.1');
+    try {
+      await pubsub.subscribe('postCreated', () => {});
+      // No channel for the default user from now on: Redis drops the subscribed connection, and
+      // the SUBSCRIBE that ioredis sends again once it has reconnected is refused (NOPERM).
+      await admin.call('ACL', 'SETUSER', 'default', 'resetchannels');
+      await within(
+        (async () => {
+          while (!logged.some((line) => /NOPERM/.test(line.err?.message ?? '')))
+            await new Promise((resolve) => setTimeout(resolve, 20));
+        })(),
+        'the refused SUBSCRIBE to be logged',
+      );
+    } finally {
+      admin.disconnect();
+      await pubsub.close();
+      await stopRedis(redis);
+    }
+  });
 });
