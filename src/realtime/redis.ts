@@ -14,6 +14,20 @@ export function createRedisEngine(url: string, log: Logger) {
   const publisher = new Redis(url, { ...REDIS_PROTOCOL, maxRetriesPerRequest: 0 });
   // SUBSCRIBE must survive an outage (even one at start-up): it waits for the connection.
   const subscriber = new Redis(url, { ...REDIS_PROTOCOL, maxRetriesPerRequest: null, autoResubscribe: true });
+  // graphql-redis-subscriptions sends (P)UNSUBSCRIBE without handling the reply. The hub
+  // unsubscribes only as it closes, and when the subscriber is reconnecting then (Redis down or
+  // just back) disconnect() rejects the queued commands ("Connection is closed."): unhandled,
+  // that ends the process. Nothing is left to undo when an unsubscribe fails.
+  for (const command of ['unsubscribe', 'punsubscribe'] as const) {
+    const send = subscriber[command].bind(subscriber) as (...args: unknown[]) => Promise<unknown>;
+    Object.assign(subscriber, {
+      [command]: (...args: unknown[]) => {
+        const sent = send(...args);
+        sent.catch(() => undefined);
+        return sent;
+      },
+    });
+  }
   for (const [client, role] of [
     [publisher, 'publisher'],
     [subscriber, 'subscriber'],

@@ -253,3 +253,18 @@ withRedis('a re-subscription that Redis refuses', () => {
     }
   });
 });
+
+withRedis('closing while Redis is down', () => {
+  // graphql-redis-subscriptions leaves the UNSUBSCRIBE it sends unhandled; queued while the
+  // subscriber reconnects, closing rejects it: an unhandled rejection fails this test file.
+  it('leaves no rejected command behind', async () => {
+    const port = await freePort();
+    const redis = await startRedis(port);
+    const pubsub = createPubSub({ REDIS_URL: `redis://127.0.0.1:${port}` }, pino({ level: 'silent' }));
+    const unsubscribe = await pubsub.subscribe('postCreated', () => {});
+    await stopRedis(redis);
+    unsubscribe();
+    await pubsub.close();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a rejection is reported by then
+  });
+});
