@@ -1,7 +1,6 @@
 import { RedisPubSub } from 'graphql-redis-subscriptions';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { REDIS_PROTOCOL, reportRedisOutages } from '../core/redis-outages';
+import { openRedis } from '../core/redis';
 
 /**
  * Redis pub/sub through graphql-redis-subscriptions, on two ioredis connections tuned for an
@@ -9,11 +8,21 @@ import { REDIS_PROTOCOL, reportRedisOutages } from '../core/redis-outages';
  * resumes delivery when it is back (ioredis reconnects forever and re-subscribes by itself).
  */
 export function createRedisEngine(url: string, log: Logger) {
+  const outage = (role: string) => ({
+    fields: { role },
+    whileDown: 'realtime events are not shared until it is back',
+    back: 'realtime events resume',
+  });
   // A mutation awaits its publish: while Redis is down the command fails at the next failed
   // reconnection attempt instead of waiting in the offline queue.
-  const publisher = new Redis(url, { ...REDIS_PROTOCOL, maxRetriesPerRequest: 0 });
+  const publisher = openRedis(url, { maxRetriesPerRequest: 0 }, log, outage('publisher'));
   // SUBSCRIBE must survive an outage (even one at start-up): it waits for the connection.
-  const subscriber = new Redis(url, { ...REDIS_PROTOCOL, maxRetriesPerRequest: null, autoResubscribe: true });
+  const subscriber = openRedis(
+    url,
+    { maxRetriesPerRequest: null, autoResubscribe: true },
+    log,
+    outage('subscriber'),
+  );
   // graphql-redis-subscriptions sends (P)UNSUBSCRIBE without handling the reply. The hub
   // unsubscribes only as it closes, and when the subscriber is reconnecting then (Redis down or
   // just back) disconnect() rejects the queued commands ("Connection is closed."): unhandled,
@@ -27,20 +36,6 @@ export function createRedisEngine(url: string, log: Logger) {
         return sent;
       },
     });
-  }
-  for (const [client, role] of [
-    [publisher, 'publisher'],
-    [subscriber, 'subscriber'],
-  ] as const) {
-    reportRedisOutages(
-      client,
-      log,
-      { role },
-      {
-        whileDown: 'realtime events are not shared until it is back',
-        back: 'realtime events resume',
-      },
-    );
   }
   return {
     // graphql-redis-subscriptions types its clients with the ioredis 5 it was built against;

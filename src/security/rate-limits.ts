@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
   RateLimiterMemory,
@@ -9,7 +9,7 @@ import {
 import type { Config, RateLimit } from '../config';
 import type { LimitedActions, RateLimits } from '../core/services';
 import { rateLimited } from '../core/errors';
-import { REDIS_PROTOCOL, reportRedisOutages } from '../core/redis-outages';
+import { openRedis } from '../core/redis';
 
 type Limiter = RateLimiterAbstract | null;
 
@@ -85,16 +85,10 @@ async function spend(limiter: Limiter, key: string): Promise<void> {
  * command timeout, so an outage switches to the in-memory fallback at once.
  */
 async function connectRedis(url: string, log: Logger): Promise<Redis> {
-  const redis = new Redis(url, {
-    ...REDIS_PROTOCOL,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: 1_000,
-  });
-  reportRedisOutages(
-    redis,
+  const redis = openRedis(
+    url,
+    { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 1_000 },
     log,
-    {},
     {
       whileDown: 'rate limits are counted per instance until it is back',
       back: 'rate limits are shared again',
